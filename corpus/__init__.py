@@ -1,0 +1,1 @@
+"""The labelled corpus: formats, segmentation, parties, validation, splits and loading."""

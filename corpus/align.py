@@ -1,0 +1,59 @@
+"""IOB2 tags: character spans <-> tags <-> subword tokens of any fast tokenizer.
+
+Alignment goes through the tokenizer's ``offset_mapping``, so the same code serves
+per-character Chinese vocabularies (one token per character) and word-piece or
+SentencePiece vocabularies (a token covering several characters).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from corpus.schema import LABELS, Span
+
+IOB2_TAGS: list[str] = ["O"] + [f"{prefix}-{label}" for label in LABELS for prefix in "BI"]
+IGNORE_INDEX = -100  # positions the loss skips: special tokens and continuation pieces
+
+
+def spans_to_char_tags(text: str, spans: Sequence[Span]) -> list[str]:
+    """One IOB2 tag per character of ``text``."""
+    tags = ["O"] * len(text)
+    for span in spans:
+        tags[span.start] = f"B-{span.label}"
+        for i in range(span.start + 1, span.end):
+            tags[i] = f"I-{span.label}"
+    return tags
+
+
+def char_tags_to_spans(tags: Sequence[str]) -> list[Span]:
+    """Character spans from IOB2 tags; an I- without its B- opens a span (as seqeval does)."""
+    return _spans_from_runs([(i, i + 1, tag) for i, tag in enumerate(tags)])
+
+
+def token_tags(offsets: Sequence[tuple[int, int]], char_tags: Sequence[str]) -> list[str | None]:
+    """The IOB2 tag of each token: that of its first character; None for special tokens."""
+    return [char_tags[start] if end > start else None for start, end in offsets]
+
+
+def token_tags_to_spans(offsets: Sequence[tuple[int, int]], tags: Sequence[str | None]) -> list[Span]:
+    """Character spans from per-token tags, using each token's character offsets."""
+    return _spans_from_runs(
+        [(start, end, tag) for (start, end), tag in zip(offsets, tags) if end > start and tag is not None]
+    )
+
+
+def _spans_from_runs(pieces: Sequence[tuple[int, int, str]]) -> list[Span]:
+    spans: list[Span] = []
+    current: Span | None = None
+    for start, end, tag in pieces:
+        prefix, _, label = tag.partition("-")
+        if prefix == "I" and current is not None and current.label == label:
+            current.end = end
+            continue
+        if current is not None:
+            spans.append(current)
+            current = None
+        if prefix in ("B", "I"):
+            current = Span(start, end, label)
+    if current is not None:
+        spans.append(current)
+    return spans

@@ -1,0 +1,1 @@
+"""Document processing: tag new documents and aggregate per-party argument structures."""
