@@ -59,7 +59,7 @@ def read_doccano(path: str | os.PathLike) -> list[Sentence]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise CorpusError(path, line, "a doccano record is an object with a 'text' string")
         labels = record.get("label", [])
-        parties = record.get("parties") or [[None, None]] * len(labels)
+        parties = record["parties"] if "parties" in record else [[None, None]] * len(labels)
         if len(parties) != len(labels):
             raise CorpusError(path, line, f"{len(labels)} labels but {len(parties)} parties entries")
         try:

@@ -1,0 +1,1 @@
+"""Neural models: the embedded Chinese encoder and what is built on it."""
