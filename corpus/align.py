@@ -29,9 +29,19 @@ def char_tags_to_spans(tags: Sequence[str]) -> list[Span]:
     return _spans_from_runs([(i, i + 1, tag) for i, tag in enumerate(tags)])
 
 
+def labelled_tokens(offsets: Sequence[tuple[int, int]]) -> list[bool]:
+    """Which tokens carry a label: not special tokens (empty offsets), and not a bare prefix
+    piece (SentencePiece's "▁") that starts at the same character as the token after it."""
+    keep = [end > start for start, end in offsets]
+    for i in range(len(offsets) - 1):
+        if keep[i] and keep[i + 1] and offsets[i][0] == offsets[i + 1][0]:
+            keep[i] = False
+    return keep
+
+
 def token_tags(offsets: Sequence[tuple[int, int]], char_tags: Sequence[str]) -> list[str | None]:
-    """The IOB2 tag of each token: that of its first character; None for special tokens."""
-    return [char_tags[start] if end > start else None for start, end in offsets]
+    """The IOB2 tag of each labelled token: that of its first character; None for the others."""
+    return [char_tags[start] if keep else None for (start, _), keep in zip(offsets, labelled_tokens(offsets))]
 
 
 def token_tags_to_spans(offsets: Sequence[tuple[int, int]], tags: Sequence[str | None]) -> list[Span]:

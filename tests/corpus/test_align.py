@@ -35,3 +35,9 @@ def test_invalid_sequences_decode_to_valid_spans():
 
 def test_special_tokens_get_no_tag():
     assert token_tags([(0, 0), (0, 1), (0, 0)], ["B-CLAIM"]) == [None, "B-CLAIM", None]
+
+
+def test_bare_prefix_piece_carries_no_label():
+    # SentencePiece gives "▁" and "腾" the same start offset: only the character token is labelled.
+    assert token_tags([(0, 0), (0, 1), (0, 1), (1, 2), (0, 0)], ["B-CLAIM", "I-CLAIM"]) == [
+        None, None, "B-CLAIM", "I-CLAIM", None]

@@ -1,0 +1,82 @@
+"""Score a tagger on held-out sentences: ``python evaluate.py --model DIR [--split test | --data FILE]``.
+
+Reports seqeval strict span P/R/F1 per label (micro, macro), lenient (overlap) span F1,
+sentence-level F1 per label, speaker/target accuracy, a confusion picture and an error
+file.  ``--baseline lexicon`` scores the cue-word baseline the same way.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from corpus.load import load_splits
+from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
+from corpus.split import SPLITS
+from models.embedded import EmbeddedModelError
+from models.evaluation import errors, evaluate_predictions, plot_confusion
+from models.tagger import ModelLoadError
+from models.validation import check_labels
+from models.workflow import PREDICTORS, predict_sentences
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    system = parser.add_mutually_exclusive_group(required=True)
+    system.add_argument("--model", type=Path, help="a directory written by train.py")
+    system.add_argument("--baseline", choices=[k for k in PREDICTORS if k != "model"])
+    data = parser.add_mutually_exclusive_group()
+    data.add_argument("--split", choices=SPLITS, default="test", help="a recorded split (default: test)")
+    data.add_argument("--data", type=Path, help="any JSONL file in the annotation-spec format")
+    parser.add_argument("--output", type=Path, help="write the full report here (JSON)")
+    parser.add_argument("--predictions", type=Path, help="write predicted spans here (spec JSONL)")
+    parser.add_argument("--errors", type=Path, help="write false positives/negatives here (JSONL)")
+    parser.add_argument("--confusion", type=Path, help="write the span-type confusion matrix here (PNG)")
+    parser.add_argument("--no-boundary-rules", action="store_true", help="score raw decoded spans")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        if args.data:
+            check_labels(args.data)
+        gold = read_sentences(args.data) if args.data else load_splits()[args.split]
+        predictor = PREDICTORS["model" if args.model else args.baseline](args.model)
+        predicted = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
+    except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report = evaluate_predictions(gold, predicted)
+    report["system"] = str(args.model or f"baseline:{args.baseline}")
+    report["data"] = str(args.data or f"split:{args.split}")
+    if args.output:
+        atomic_write_text(args.output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    if args.predictions:
+        write_sentences(args.predictions, predicted)
+    if args.errors:
+        write_jsonl(args.errors, errors(gold, predicted))
+    if args.confusion:
+        plot_confusion(report["confusion"], args.confusion, f"{report['system']} on {report['data']}")
+    print(format_report(report))
+    return 0
+
+
+def format_report(report: dict) -> str:
+    lines = [f"{report['system']} on {report['data']} ({report['sentences']} sentences)",
+             f"{'':12} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}   lenient F1   sentence F1"]
+    for label, row in report["strict"].items():
+        lenient = report["lenient"].get("ALL" if label == "micro" else label, {}).get("f1")
+        sentence = report["sentence"].get(label, {}).get("f1")
+        extra = f"   {lenient:10.3f}" if lenient is not None else ""
+        extra += f"   {sentence:11.3f}" if sentence is not None else ""
+        lines.append(f"{label:12} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:4d}{extra}")
+    parties = report["parties"]
+    lines.append(f"speaker accuracy {parties['speaker']:.3f}, target accuracy {parties['target']:.3f} "
+                 f"(on {parties['spans']} exactly matched spans)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The span tagger: a token-classification model plus the decoding that turns its
+per-token scores into valid, spec-conforming character spans.
+
+What is saved is a plain Hugging Face directory (config with id2label/label2id, weights,
+tokenizer), so ``from_pretrained`` and ``transformers.pipeline`` load it unchanged.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from corpus.align import IOB2_TAGS, char_tags_to_spans
+from corpus.dataset import LABEL2ID
+from corpus.schema import Sentence, Span
+from models.boundaries import apply_boundary_rules
+
+ID2LABEL = dict(enumerate(IOB2_TAGS))
+EMBEDDED = "embedded"
+
+
+class ModelLoadError(RuntimeError):
+    """A model directory or hub id that cannot be loaded, with what to do about it."""
+
+
+def resolve_base_model(name: str) -> str:
+    """``embedded`` means the project's offline encoder (built on first use); else a hub id or folder."""
+    if name == EMBEDDED:
+        from models.embedded import ensure_embedded_encoder
+
+        return str(ensure_embedded_encoder())
+    return name
+
+
+def new_token_classifier(base_model: str) -> tuple[torch.nn.Module, object]:
+    """A fresh tagging head on a pretrained encoder, and its tokenizer."""
+    path = resolve_base_model(base_model)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModelForTokenClassification.from_pretrained(
+            path, num_labels=len(IOB2_TAGS), id2label=ID2LABEL, label2id=LABEL2ID
+        )
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(
+            f"cannot load base model {base_model!r}: {str(error).splitlines()[0]} "
+            "(offline? use --base-model embedded or a local directory)"
+        ) from None
+    if not tokenizer.is_fast:
+        raise ModelLoadError(f"{base_model!r} has no fast tokenizer; span alignment needs offsets")
+    return model, tokenizer
+
+
+def _train_settings(model_dir: Path) -> dict:
+    path = model_dir / "train_config.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+class Tagger:
+    """Loads a trained model directory and tags sentences with character spans."""
+
+    def __init__(self, model_dir: str | os.PathLike, device: str | None = None,
+                 max_length: int | None = None, stride: int | None = None) -> None:
+        model_dir = Path(model_dir)
+        if not (model_dir / "config.json").is_file():
+            raise ModelLoadError(f"{model_dir} is not a trained model directory (no config.json); run `python train.py --output-dir {model_dir}`")
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            self.model = AutoModelForTokenClassification.from_pretrained(model_dir)
+        except (OSError, ValueError) as error:
+            raise ModelLoadError(f"cannot load the model in {model_dir}: {str(error).splitlines()[0]}") from None
+        self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.model.to(self.device).eval()
+        # Windows as in training (train_config.json), never beyond the encoder's position table.
+        trained_with = _train_settings(model_dir)
+        max_length = max_length or trained_with.get("max_length", 256)
+        self.max_length = min(max_length, self.model.config.max_position_embeddings)
+        self.stride = min(stride or trained_with.get("stride", 32), self.max_length // 4)
+
+    @torch.inference_mode()
+    def char_probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[np.ndarray]:
+        """Per-character label probabilities, windows of long texts averaged where they overlap."""
+        out = [np.zeros((len(t), len(self.labels)), dtype=np.float32) for t in texts]
+        counts = [np.zeros(len(t), dtype=np.float32) for t in texts]
+        for first in range(0, len(texts), batch_size):
+            chunk = list(texts[first : first + batch_size])
+            enc = self.tokenizer(chunk, truncation=True, max_length=self.max_length, stride=self.stride,
+                                 return_overflowing_tokens=True, return_offsets_mapping=True,
+                                 padding=True, return_tensors="pt")
+            logits = self.model(input_ids=enc["input_ids"].to(self.device),
+                                attention_mask=enc["attention_mask"].to(self.device)).logits
+            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+            offsets = enc["offset_mapping"].numpy()
+            for window, index in enumerate(enc["overflow_to_sample_mapping"].tolist()):
+                starts, ends = offsets[window, :, 0], offsets[window, :, 1]
+                real = ends > starts
+                real[:-1] &= ~(real[1:] & (starts[:-1] == starts[1:]))  # bare "▁" pieces: see labelled_tokens
+                np.add.at(out[first + index], starts[real], probs[window, real])
+                np.add.at(counts[first + index], starts[real], 1.0)
+        return [p / np.maximum(c, 1.0)[:, None] for p, c in zip(out, counts)]
+
+    def char_tags(self, text: str, probs: np.ndarray) -> list[str]:
+        """IOB2 tags per character; characters inside a multi-character token continue it."""
+        best = probs.argmax(axis=1)
+        covered = probs.sum(axis=1) > 0
+        tags: list[str] = []
+        for i in range(len(text)):
+            if covered[i]:
+                tags.append(self.labels[best[i]])
+            elif tags and tags[-1] != "O" and not text[i].isspace():
+                tags.append("I-" + tags[-1][2:])
+            else:
+                tags.append("O")
+        return tags
+
+    def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[list[Span]]:
+        """Spans with a confidence score (mean top probability over the span's characters)."""
+        results = []
+        for text, probs in zip(texts, self.char_probabilities(texts, batch_size)):
+            spans = char_tags_to_spans(self.char_tags(text, probs))
+            top = probs.max(axis=1)
+            for span in spans:
+                scored = top[span.start : span.end]
+                scored = scored[scored > 0]
+                span.score = round(float(scored.mean()), 4) if scored.size else None
+            results.append(apply_boundary_rules(text, spans) if boundary_rules else spans)
+        return results
+
+    def tag_sentences(self, sentences: Iterable[Sentence], boundary_rules: bool = True) -> list[Sentence]:
+        sentences = list(sentences)
+        predicted = self.predict([s.text for s in sentences], boundary_rules)
+        return [Sentence(s.id, s.doc_id, s.text, spans, dict(s.extra)) for s, spans in zip(sentences, predicted)]

