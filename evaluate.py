@@ -11,7 +11,9 @@ import json
 import sys
 from pathlib import Path
 
+from corpus.documents import read_documents
 from corpus.load import load_splits
+from corpus.parties import load_registry
 from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
@@ -19,6 +21,7 @@ from models.evaluation import errors, evaluate_predictions, plot_confusion
 from models.tagger import ModelLoadError
 from models.validation import check_labels
 from models.workflow import PREDICTORS, predict_sentences
+from pipeline.attribution import Attributor, attribute_sentences
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -26,6 +29,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     system = parser.add_mutually_exclusive_group(required=True)
     system.add_argument("--model", type=Path, help="a directory written by train.py")
     system.add_argument("--baseline", choices=[k for k in PREDICTORS if k != "model"])
+    system.add_argument("--attribution", action="store_true",
+                        help="score speaker/target attribution on the gold spans (no tagger involved)")
+    parser.add_argument("--parties", action="append", default=[], help="extra party registry for --attribution")
     data = parser.add_mutually_exclusive_group()
     data.add_argument("--split", choices=SPLITS, default="test", help="a recorded split (default: test)")
     data.add_argument("--data", type=Path, help="any JSONL file in the annotation-spec format")
@@ -43,13 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.data:
             check_labels(args.data)
         gold = read_sentences(args.data) if args.data else load_splits()[args.split]
-        predictor = PREDICTORS["model" if args.model else args.baseline](args.model)
-        predicted = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
+        if args.attribution:
+            documents = read_documents()
+            metadata = {d.doc_id: {"title": d.title, "author": d.author} for d in documents.values()}
+            predicted = attribute_sentences(gold, Attributor(load_registry(*args.parties)), metadata)
+        else:
+            predictor = PREDICTORS["model" if args.model else args.baseline](args.model)
+            predicted = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     report = evaluate_predictions(gold, predicted)
-    report["system"] = str(args.model or f"baseline:{args.baseline}")
+    report["system"] = "attribution" if args.attribution else str(args.model or f"baseline:{args.baseline}")
     report["data"] = str(args.data or f"split:{args.split}")
     if args.output:
         atomic_write_text(args.output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")

@@ -15,10 +15,11 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from corpus.align import IOB2_TAGS, char_tags_to_spans
+from corpus.align import IOB2_TAGS
 from corpus.dataset import LABEL2ID
 from corpus.schema import Sentence, Span
 from models.boundaries import apply_boundary_rules
+from models.decoding import decode_spans
 
 ID2LABEL = dict(enumerate(IOB2_TAGS))
 EMBEDDED = "embedded"
@@ -84,14 +85,16 @@ class Tagger:
 
     @torch.inference_mode()
     def char_probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[np.ndarray]:
-        """Per-character label probabilities, windows of long texts averaged where they overlap."""
+        """Per-character label probabilities; texts are batched by length (little padding) and
+        windows of long texts are averaged where they overlap."""
         out = [np.zeros((len(t), len(self.labels)), dtype=np.float32) for t in texts]
         counts = [np.zeros(len(t), dtype=np.float32) for t in texts]
-        for first in range(0, len(texts), batch_size):
-            chunk = list(texts[first : first + batch_size])
-            enc = self.tokenizer(chunk, truncation=True, max_length=self.max_length, stride=self.stride,
-                                 return_overflowing_tokens=True, return_offsets_mapping=True,
-                                 padding=True, return_tensors="pt")
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for first in range(0, len(order), batch_size):
+            chunk = order[first : first + batch_size]
+            enc = self.tokenizer([texts[i] for i in chunk], truncation=True, max_length=self.max_length,
+                                 stride=self.stride, return_overflowing_tokens=True,
+                                 return_offsets_mapping=True, padding=True, return_tensors="pt")
             logits = self.model(input_ids=enc["input_ids"].to(self.device),
                                 attention_mask=enc["attention_mask"].to(self.device)).logits
             probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
@@ -100,29 +103,16 @@ class Tagger:
                 starts, ends = offsets[window, :, 0], offsets[window, :, 1]
                 real = ends > starts
                 real[:-1] &= ~(real[1:] & (starts[:-1] == starts[1:]))  # bare "▁" pieces: see labelled_tokens
-                np.add.at(out[first + index], starts[real], probs[window, real])
-                np.add.at(counts[first + index], starts[real], 1.0)
+                target = chunk[index]
+                np.add.at(out[target], starts[real], probs[window, real])
+                np.add.at(counts[target], starts[real], 1.0)
         return [p / np.maximum(c, 1.0)[:, None] for p, c in zip(out, counts)]
-
-    def char_tags(self, text: str, probs: np.ndarray) -> list[str]:
-        """IOB2 tags per character; characters inside a multi-character token continue it."""
-        best = probs.argmax(axis=1)
-        covered = probs.sum(axis=1) > 0
-        tags: list[str] = []
-        for i in range(len(text)):
-            if covered[i]:
-                tags.append(self.labels[best[i]])
-            elif tags and tags[-1] != "O" and not text[i].isspace():
-                tags.append("I-" + tags[-1][2:])
-            else:
-                tags.append("O")
-        return tags
 
     def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[list[Span]]:
         """Spans with a confidence score (mean top probability over the span's characters)."""
         results = []
         for text, probs in zip(texts, self.char_probabilities(texts, batch_size)):
-            spans = char_tags_to_spans(self.char_tags(text, probs))
+            spans = decode_spans(text, probs, self.labels)
             top = probs.max(axis=1)
             for span in spans:
                 scored = top[span.start : span.end]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import numpy as np
 import torch
 from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
-from transformers import (DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer,
+from transformers import (DataCollatorForTokenClassification, Trainer, TrainerCallback,
                           TrainingArguments, set_seed)
 
 from corpus.align import IGNORE_INDEX, IOB2_TAGS
@@ -66,6 +67,34 @@ class WeightedTrainer(Trainer):
         return (loss, outputs) if return_outputs else loss
 
 
+class KeepBest(TrainerCallback):
+    """Early stopping on dev F1 that keeps the best weights in memory.
+
+    Only trainable tensors are copied (the frozen embedding table never changes), so no
+    multi-hundred-megabyte checkpoint is written per epoch.
+    """
+
+    def __init__(self, model: torch.nn.Module, patience: int) -> None:
+        self.model, self.patience = model, patience
+        self.best_f1, self.best_epoch, self.best_state, self.waited = -1.0, 0.0, None, 0
+        self.best_loss = float("inf")
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        # Strict span F1 stays 0 for the first epochs; dev loss breaks ties so that
+        # patience does not run out before the model has learnt to close a span.
+        f1, loss = (metrics or {}).get("eval_f1", -1.0), (metrics or {}).get("eval_loss", float("inf"))
+        if f1 > self.best_f1 or (f1 == self.best_f1 and loss < self.best_loss):
+            self.best_f1, self.best_loss, self.best_epoch, self.waited = f1, loss, state.epoch, 0
+            self.best_state = {k: v.detach().clone() for k, v in self.model.named_parameters() if v.requires_grad}
+        else:
+            self.waited += 1
+            control.should_training_stop = self.waited >= self.patience
+
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.best_state is not None:
+            self.model.load_state_dict(self.best_state, strict=False)
+
+
 def token_f1(eval_prediction) -> dict[str, float]:
     """Strict IOB2 span F1 over tokens (seqeval), for model selection on dev."""
     logits, labels = eval_prediction
@@ -97,12 +126,7 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         weight_decay=config.weight_decay,
         warmup_steps=int(config.warmup_ratio * steps_per_epoch * config.epochs),
         eval_strategy="epoch",
-        save_strategy="epoch",
-        save_total_limit=1,
-        save_only_model=True,
-        load_best_model_at_end=True,
-        metric_for_best_model="f1",
-        greater_is_better=True,
+        save_strategy="no",
         logging_strategy="epoch",
         report_to=[],
         seed=config.seed,
@@ -113,6 +137,7 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         bf16=config.bf16 and _cpu_bf16(),
         use_cpu=not torch.cuda.is_available(),
     )
+    keep_best = KeepBest(model, config.patience)
     trainer = WeightedTrainer(
         model=model,
         args=args,
@@ -120,15 +145,16 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         eval_dataset=data["dev"].remove_columns(["id"]),
         data_collator=DataCollatorForTokenClassification(tokenizer),
         compute_metrics=token_f1,
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
+        callbacks=[keep_best],
         loss_weights=class_weights(data["train"]["labels"], config.class_weight_power),
     )
     trainer.train()
     out = Path(config.output_dir)
     trainer.save_model(str(out))
     tokenizer.save_pretrained(str(out))
-    (out / "train_config.json").write_text(json.dumps(asdict(config), indent=1) + "\n", encoding="utf-8")
-    _remove_checkpoints(out / "checkpoints")
+    settings = {**asdict(config), "best_epoch": keep_best.best_epoch, "best_dev_token_f1": round(keep_best.best_f1, 4)}
+    (out / "train_config.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+    shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return out
 
 
@@ -141,9 +167,3 @@ def _cpu_bf16() -> bool:
     except OSError:
         return False
     return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def _remove_checkpoints(directory: Path) -> None:
-    import shutil
-
-    shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,164 @@
+"""Speaker and target of every span, from the party registry and the document's shape.
+
+Speaker, in order: a transcript speaker label (``刘畅：``); the last party named in the
+reporting frame before the span (``360表示，`` / ``腾讯高管……称``); first person (我们, 本公司)
+or no frame at all -> the document's author (metadata, signature line, title); else 其他.
+Target: the first other party named inside the span; else a default by act type
+(APOLOGY -> 用户; DENIAL -> the latest party that accused the speaker).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Sequence
+
+import jieba
+
+from corpus.parties import UNKNOWN_PARTY, PartyRegistry
+from corpus.schema import Sentence, Span
+from pipeline.script import to_simplified
+
+FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "本公司", "我")
+GENERIC = {"用户", "媒体", "其他"}
+AUTHOR_CUES = ("发信", "声明", "公开信", "致歉", "回应", "致", "發信", "聲明", "公開信", "回應")
+SPEAKER_LABEL = re.compile(r"^\s*([^：:，。\s]{1,12})[：:]")
+REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|坦言|回应|写道|宣布|证实|承认|否认|指责|谴责|"
+                       "道歉|致歉|称|说|表態|表示|聲稱|認為|指出|強調|透露|回應|宣佈|證實|承認|否認|指責|譴責|稱|說")
+INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
+PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對方|对方")
+NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
+AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "發信", "發布", "發表", "聲明",
+                     "關於", "說明", "回應", "公開信", "发信", "发布", "发表", "：", ":")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    party: str
+
+
+@dataclass
+class Attributor:
+    """Resolves parties in text; one instance per registry (jieba's dictionary is shared)."""
+
+    registry: PartyRegistry
+    forms: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.forms = self.registry.mentions()
+        for form in self.forms:
+            jieba.add_word(form, freq=10**6)
+
+    @cached_property
+    def _longest_first(self) -> re.Pattern:
+        alternatives = sorted(self.forms, key=len, reverse=True)
+        return re.compile("|".join(re.escape(a) for a in alternatives))
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Party mentions on jieba word boundaries (so 电信 is not found inside 工信部电信研究院)."""
+        bounds = {0, len(text)}
+        for _, start, end in jieba.tokenize(text):
+            bounds.update((start, end))
+        return [Mention(m.start(), m.end(), self.forms[m.group()])
+                for m in self._longest_first.finditer(text) if m.start() in bounds]
+
+    def document_author(self, sentences: Sequence[str], metadata: dict) -> str | None:
+        """The party speaking in the first person: metadata, a signature line, the title, or,
+        in a first-person text with none of these, the company it names most."""
+        for key in ("author", "speaker", "source_party"):
+            value = metadata.get(key)
+            if isinstance(value, str):
+                party = value if value in self.registry.names else self.forms.get(value)
+                if party:
+                    return party
+        for line in reversed(sentences[-3:]):
+            found = self.mentions(line)
+            if found and len(line) <= 12 and found[0].end - found[0].start >= len(line) - 4:
+                return found[0].party
+        title = metadata.get("title") or (sentences[0] if sentences else "")
+        for mention in self.mentions(title):
+            if any(cue in title[mention.end:mention.end + 8] for cue in AUTHOR_CUES_TITLE):
+                return mention.party
+        text = "".join(sentences)
+        if any(cue in text for cue in NEWS_CUES) or not any(p in text for p in FIRST_PERSON):
+            return "媒体"  # reports and commentary: unframed assertions are the reporter's
+        named = [m.party for m in self.mentions(text) if m.party not in GENERIC]
+        return max(set(named), key=named.count) if named else None
+
+    def speaker(self, text: str, span: Span, frame_start: int, author: str | None, previous: str | None,
+                last_speaker: str | None = None, in_quote: bool = False, turn: str | None = None) -> str:
+        """Who performs the act. ``previous``: the speaker of the span before it in this sentence;
+        ``last_speaker``: the latest speaker named in the document; ``in_quote``: the sentence
+        continues a quotation opened earlier; ``turn``: the party of the current transcript turn."""
+        frame = text[frame_start:span.start]
+        verbs = list(REPORTING.finditer(frame))
+        mentions = self.mentions(frame)
+        if verbs:
+            before = [m for m in mentions if m.end <= verbs[-1].start() and verbs[-1].start() - m.end <= 12]
+            if before:
+                return before[-1].party
+            if PRONOUN_FRAME.search(frame[:verbs[-1].start()]) and last_speaker:
+                return last_speaker  # 他认为 / 信中表示: whoever was speaking
+            if not previous:
+                return UNKNOWN_PARTY  # someone unnamed says it: 一位律师认为
+        if mentions and span.start - frame_start - mentions[-1].end <= 4:
+            return mentions[-1].party  # a subject right before the act: 360否认…
+        if previous:
+            return previous  # 腾讯方面表示A，B: one frame for both
+        if in_quote and last_speaker:
+            return last_speaker
+        return turn or author or UNKNOWN_PARTY
+
+    def target(self, text: str, span: Span, speaker: str, accusers: dict[str, str]) -> str | None:
+        inside = [m.party for m in self.mentions(text[span.start:span.end]) if m.party != speaker]
+        named = [p for p in inside if p not in GENERIC] or inside
+        if named:
+            return named[0]
+        if span.label == "APOLOGY":
+            return "用户"
+        if span.label == "DENIAL":
+            return accusers.get(speaker)
+        return None
+
+    def attribute(self, sentences: Sequence[str], spans: Sequence[list[Span]], metadata: dict) -> None:
+        """Fill ``speaker`` and ``target`` of every span of one document, in place."""
+        author = self.document_author(sentences, metadata)
+        accusers: dict[str, str] = {}  # accused party -> latest party accusing it
+        last_speaker: str | None = None
+        open_quotes, turn = 0, None
+        for text, found in zip(sentences, spans):
+            frame_start, previous = 0, None
+            label = SPEAKER_LABEL.match(text)
+            name = label.group(1) if label else ""
+            if name in self.forms or name in INTERVIEWERS:
+                # A transcript turn: "林嘉言：" speaks for her company until the next label.
+                turn = self.forms.get(name, "媒体")
+                frame_start = label.end()
+            for span in found:
+                span.speaker = self.speaker(text, span, frame_start, author, previous, last_speaker,
+                                            open_quotes > 0, turn)
+                span.target = self.target(text, span, span.speaker, accusers)
+                if span.label == "ACCUSATION" and span.target:
+                    accusers[span.target] = span.speaker
+                previous, frame_start = span.speaker, span.end
+                if span.speaker != author:
+                    last_speaker = span.speaker
+            open_quotes = max(0, open_quotes + text.count("“") + text.count("「") - text.count("”") - text.count("」"))
+
+
+def attribute_sentences(sentences: Sequence[Sentence], attributor: Attributor,
+                        metadata: dict[str, dict] | None = None) -> list[Sentence]:
+    """Copies of labelled sentences whose spans get attributed speakers and targets; sentences
+    are grouped into documents by ``doc_id`` in order, as the batch pipeline would see them."""
+    by_doc: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        by_doc.setdefault(s.doc_id, []).append(s)
+    out: dict[str, Sentence] = {}
+    for doc_id, rows in by_doc.items():
+        spans = [[Span(x.start, x.end, x.label) for x in s.spans] for s in rows]
+        attributor.attribute([to_simplified(s.text) for s in rows], spans, (metadata or {}).get(doc_id, {}))
+        for s, found in zip(rows, spans):
+            out[s.id] = Sentence(s.id, s.doc_id, s.text, found, dict(s.extra))
+    return [out[s.id] for s in sentences]

@@ -1,0 +1,55 @@
+"""Typed records passed between the pipeline's components."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from corpus.schema import Span
+
+
+@dataclass
+class InputDocument:
+    """One document to tag, with where it came from (file and, for JSONL, line)."""
+
+    doc_id: str
+    text: str
+    source: str
+    line: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Identity of the input across runs (for --resume): its source and line."""
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+
+@dataclass
+class InputError:
+    """An input that yields no document; it goes to errors.jsonl."""
+
+    source: str
+    error: str
+    line: int | None = None
+    doc_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class TaggedSentence:
+    """A sentence of a tagged document: original text, offset in the document, spans."""
+
+    id: str
+    doc_id: str
+    text: str
+    doc_start: int
+    spans: list[Span] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "doc_id": self.doc_id, "text": self.text, "doc_start": self.doc_start,
+                "spans": [s.to_json() for s in self.spans]}

@@ -1,0 +1,43 @@
+"""Traditional Chinese: detect it and convert it for the model, keeping character offsets.
+
+The model and the party registry are Simplified; a Traditional document is converted
+character by character (OpenCC's t2s tables) so every offset into the converted text is
+the same offset into the original, which is what the outputs refer to.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from opencc import OpenCC
+
+
+@lru_cache(maxsize=1)
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _char(c: str) -> str:
+    converted = _converter().convert(c)
+    return converted if len(converted) == 1 else c
+
+
+def to_simplified(text: str) -> str:
+    """Same length as ``text``: the phrase-level conversion where it keeps lengths, else per character."""
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(_char(c) for c in text)
+
+
+def traditional_share(text: str) -> float:
+    """The share of Chinese characters that t2s changes: ~0 for Simplified text."""
+    chinese = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not chinese:
+        return 0.0
+    converted = to_simplified("".join(chinese))
+    return sum(a != b for a, b in zip(chinese, converted)) / len(chinese)
+
+
+def is_traditional(text: str, threshold: float = 0.05) -> bool:
+    return traditional_share(text) >= threshold

@@ -1,0 +1,105 @@
+"""End to end: seeds plus a folder of bad inputs, exit status, outputs, resume after kill -9."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus.paths import DATA_DIR
+from pipeline.__main__ import main
+from pipeline.run import EXIT_OK, EXIT_SOME_FAILED
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((DATA_DIR / "raw").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def mixed_inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("inputs")
+    bad = folder / "odd"
+    bad.mkdir()
+    (bad / "gbk.txt").write_bytes("腾讯表示，360的说法不实。我们对此深表歉意。".encode("gbk"))
+    (bad / "big5.txt").write_bytes("騰訊聲明：360惡意竊取用戶隱私。360否認存在後門程序，稱說法不實。".encode("big5"))
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    (bad / "oneline.txt").write_text("字" * 1_000_000, encoding="utf-8")
+    for seed in SEEDS:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_good_inputs_give_results_bad_ones_error_records(mixed_inputs, tmp_path):
+    out = tmp_path / "out"
+    status = main(["tag", str(mixed_inputs), "--baseline", "lexicon", "--out", str(out), "--quiet"])
+    assert status == EXIT_SOME_FAILED
+    errors = {Path(e["source"]).name: e["error"] for e in _lines(out / "errors.jsonl")}
+    assert set(errors) == {"empty.txt", "binary.bin", "oneline.txt"}
+    assert errors["empty.txt"] == "empty file" and errors["binary.bin"] == "binary file"
+    assert "without sentence punctuation" in errors["oneline.txt"]
+    documents = {d["doc_id"]: d for d in _lines(out / "documents.jsonl")}
+    assert set(documents) == {"gbk", "big5", *(s.stem for s in SEEDS)}
+    assert documents["big5"]["traditional"] and not documents["gbk"]["traditional"]
+    sentences = _lines(out / "spans.jsonl")
+    big5 = [s for s in sentences if s["doc_id"] == "big5"]
+    assert big5[0]["text"].startswith("騰訊聲明") and any(sp["label"] == "DENIAL" for s in big5 for sp in s["spans"])
+    for s in sentences:
+        for span in s["spans"]:
+            assert 0 <= span["start"] < span["end"] <= len(s["text"]) and span["speaker"]
+    text = (ROOT / "data/raw/qq-letter-2.txt").read_text(encoding="utf-8")
+    for s in (s for s in sentences if s["doc_id"] == "qq-letter-2"):
+        assert text[s["doc_start"]:s["doc_start"] + len(s["text"])] == s["text"]
+    parties = json.loads((out / "parties.json").read_text(encoding="utf-8"))
+    assert "腾讯" in parties["parties"] and (out / "report.html").stat().st_size > 0
+
+
+def test_all_good_inputs_exit_zero(tmp_path):
+    status = main(["tag", *map(str, SEEDS), "--baseline", "lexicon", "--out", str(tmp_path / "o"), "--quiet"])
+    assert status == EXIT_OK and _lines(tmp_path / "o" / "errors.jsonl") == []
+
+
+def test_missing_input_is_an_error_record(tmp_path):
+    status = main(["tag", str(tmp_path / "nope.txt"), "--baseline", "lexicon", "--out", str(tmp_path / "o"), "--quiet"])
+    assert status == EXIT_SOME_FAILED
+    assert _lines(tmp_path / "o" / "errors.jsonl")[0]["error"] == "no such file, folder or matching glob"
+
+
+def test_jsonl_documents_and_duplicate_names(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "d1", "text": "腾讯公司向用户道歉。", "author": "腾讯"}, ensure_ascii=False) + "\n"
+                    + "{broken\n" + json.dumps({"id": "d1", "text": "360否认。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["tag", str(docs), "--baseline", "lexicon", "--out", str(out), "--quiet"]) == EXIT_SOME_FAILED
+    assert [d["doc_id"] for d in _lines(out / "documents.jsonl")] == ["d1", "d1~2"]
+    assert _lines(out / "errors.jsonl")[0]["line"] == 2
+
+
+def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(240):
+        shutil.copy(SEEDS[i % 3], folder / f"doc{i:03d}.txt")
+    command = [sys.executable, "-m", "pipeline", "tag", str(folder), "--baseline", "lexicon",
+               "--batch-documents", "4", "--quiet"]
+    clean = tmp_path / "clean"
+    subprocess.run([*command, "--out", str(clean)], cwd=ROOT, check=True, capture_output=True)
+    killed = tmp_path / "killed"
+    process = subprocess.Popen([*command, "--out", str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    state = killed / ".work" / "state.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not state.exists() or len(state.read_text().splitlines()) < 5):
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (killed / "spans.jsonl").exists(), "the run finished before it could be killed"
+    subprocess.run([*command, "--out", str(killed), "--resume"], cwd=ROOT, check=True, capture_output=True)
+    for name in ("spans.jsonl", "documents.jsonl", "errors.jsonl", "parties.json"):
+        assert (killed / name).read_text(encoding="utf-8") == (clean / name).read_text(encoding="utf-8"), name
