@@ -8,11 +8,12 @@ from pathlib import Path
 
 from corpus.adjudicate import adjudicate
 from corpus.documents import read_documents
+from corpus.growth import add, export, select
 from corpus.interchange import READERS, read_quoted, write_format
 from corpus.load import annotation_files, load_corpus
 from corpus.parties import load_registry
 from corpus.paths import SPLITS_FILE
-from corpus.schema import CorpusError, Sentence, read_sentences, read_text, write_sentences
+from corpus.schema import CorpusError, Sentence, iter_jsonl, read_sentences, read_text, write_sentences
 from corpus.scoring import agreement, disagreements
 from corpus.segment import segment
 from corpus.split import make_splits, read_splits, write_splits
@@ -85,6 +86,20 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_select(args: argparse.Namespace) -> int:
+    records = [record for _, record in iter_jsonl(args.spans)]
+    chosen = select(records, args.n)
+    export(chosen, args.to, args.out, model_version=str(args.spans))
+    print(f"exported {len(chosen)} sentences to {args.out} ({args.to}, with the model's spans as pre-annotations)")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    target = add(args.file, args.format, args.name, load_registry(*args.parties))
+    print(f"added {target}; run `python -m corpus validate` and `python train.py`")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     write_sentences(args.out, READERS[args.format](args.file))
     return 0
@@ -132,6 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("decisions", type=Path)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(run=cmd_adjudicate)
+    p = sub.add_parser("select", help="active learning: export the sentences most worth labelling")
+    p.add_argument("spans", type=Path, help="spans.jsonl of a batch run")
+    p.add_argument("-n", type=int, default=50)
+    p.add_argument("--to", choices=["label-studio", "doccano"], default="label-studio")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(run=cmd_select)
+    p = sub.add_parser("add", help="validate a labelled export and add its new sentences to the corpus")
+    p.add_argument("file", type=Path)
+    p.add_argument("--format", choices=sorted(READERS), required=True)
+    p.add_argument("--name", required=True, help="name of the new file in data/annotations/")
+    p.add_argument("--parties", action="append", default=[], help="extra party registry")
+    p.set_defaults(run=cmd_add)
     p = sub.add_parser("import", help="convert doccano / Label Studio / CoNLL to spec JSONL")
     p.add_argument("format", choices=sorted(READERS))
     p.add_argument("file", type=Path)

@@ -136,7 +136,9 @@ def select(sentences: Sequence[Sentence], assignments: dict[str, dict[str, objec
 def fold_split(
     sentences: Sequence[Sentence], assignments: dict[str, dict[str, object]], fold: int
 ) -> tuple[list[Sentence], list[Sentence]]:
-    """(training part, held-out part) of one cross-validation fold."""
-    held = [s for s in sentences if assignments[s.id]["fold"] == fold]
-    rest = [s for s in sentences if assignments[s.id]["fold"] != fold]
-    return rest, held
+    """(training part, held-out part) of one cross-validation fold; sentences marked
+    ``train_only`` (added by active learning) are never held out."""
+    def held_out(s: Sentence) -> bool:
+        return assignments[s.id]["fold"] == fold and not assignments[s.id].get("train_only")
+
+    return [s for s in sentences if not held_out(s)], [s for s in sentences if held_out(s)]

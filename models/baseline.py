@@ -11,6 +11,7 @@ from typing import Sequence
 
 from corpus.schema import PRIORITY, Span
 from models.boundaries import REPORTING_VERBS, apply_boundary_rules
+from models.tagger import Analysis
 
 CUES: dict[str, tuple[str, ...]] = {
     "DENIAL": ("否认", "不实", "谣言", "纯属", "子虚乌有", "从未", "并非", "从来没有", "根本没有", "没有任何",
@@ -36,6 +37,10 @@ def clause_label(clause: str) -> str | None:
 
 class LexiconBaseline:
     """Same interface as ``models.tagger.Tagger.predict``."""
+
+    def analyse(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 0) -> list[Analysis]:
+        """Cue spans; the baseline has no notion of confidence."""
+        return [Analysis(spans, None) for spans in self.predict(texts, boundary_rules)]
 
     def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 0) -> list[list[Span]]:
         results = []

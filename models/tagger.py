@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 import torch
-from transformers import AutoModelForTokenClassification, AutoTokenizer
+from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
 from corpus.align import IOB2_TAGS
 from corpus.dataset import LABEL2ID
@@ -23,6 +23,11 @@ from models.decoding import decode_spans
 
 ID2LABEL = dict(enumerate(IOB2_TAGS))
 EMBEDDED = "embedded"
+
+
+class Analysis(NamedTuple):
+    spans: list[Span]
+    confidence: float | None
 
 
 class ModelLoadError(RuntimeError):
@@ -38,14 +43,20 @@ def resolve_base_model(name: str) -> str:
     return name
 
 
-def new_token_classifier(base_model: str) -> tuple[torch.nn.Module, object]:
-    """A fresh tagging head on a pretrained encoder, and its tokenizer."""
+def new_token_classifier(base_model: str, random_init: bool = False) -> tuple[torch.nn.Module, object]:
+    """A fresh tagging head on a pretrained encoder, and its tokenizer.
+
+    ``random_init`` keeps the architecture and tokenizer but not the weights: the ablation
+    that shows what pretraining is worth.
+    """
     path = resolve_base_model(base_model)
+    labels = {"num_labels": len(IOB2_TAGS), "id2label": ID2LABEL, "label2id": LABEL2ID}
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForTokenClassification.from_pretrained(
-            path, num_labels=len(IOB2_TAGS), id2label=ID2LABEL, label2id=LABEL2ID
-        )
+        if random_init:
+            model = AutoModelForTokenClassification.from_config(AutoConfig.from_pretrained(path, **labels))
+        else:
+            model = AutoModelForTokenClassification.from_pretrained(path, **labels)
     except (OSError, ValueError) as error:
         raise ModelLoadError(
             f"cannot load base model {base_model!r}: {str(error).splitlines()[0]} "
@@ -108,8 +119,9 @@ class Tagger:
                 np.add.at(counts[target], starts[real], 1.0)
         return [p / np.maximum(c, 1.0)[:, None] for p, c in zip(out, counts)]
 
-    def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[list[Span]]:
-        """Spans with a confidence score (mean top probability over the span's characters)."""
+    def analyse(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[Analysis]:
+        """Spans with a confidence each (mean top probability over the span's characters), and
+        the sentence's confidence (mean top probability over all its characters)."""
         results = []
         for text, probs in zip(texts, self.char_probabilities(texts, batch_size)):
             spans = decode_spans(text, probs, self.labels)
@@ -118,8 +130,13 @@ class Tagger:
                 scored = top[span.start : span.end]
                 scored = scored[scored > 0]
                 span.score = round(float(scored.mean()), 4) if scored.size else None
-            results.append(apply_boundary_rules(text, spans) if boundary_rules else spans)
+            seen = top[top > 0]
+            confidence = round(float(seen.mean()), 4) if seen.size else None
+            results.append(Analysis(apply_boundary_rules(text, spans) if boundary_rules else spans, confidence))
         return results
+
+    def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[list[Span]]:
+        return [a.spans for a in self.analyse(texts, boundary_rules, batch_size)]
 
     def tag_sentences(self, sentences: Iterable[Sentence], boundary_rules: bool = True) -> list[Sentence]:
         sentences = list(sentences)

@@ -38,6 +38,7 @@ class TrainConfig:
     seed: int = 13
     class_weight_power: float = 0.5
     freeze_embeddings: bool = True
+    random_init: bool = False
     bf16: bool = True
 
 
@@ -110,8 +111,8 @@ def token_f1(eval_prediction) -> dict[str, float]:
 def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: TrainConfig) -> Path:
     """Fine-tune, keep the best checkpoint by dev span F1, save a loadable directory."""
     set_seed(config.seed)
-    model, tokenizer = new_token_classifier(config.base_model)
-    if config.freeze_embeddings:
+    model, tokenizer = new_token_classifier(config.base_model, config.random_init)
+    if config.freeze_embeddings and not config.random_init:
         # ~100 sentences cannot move a 100k-row embedding table usefully; freezing it keeps the
         # pretrained character meanings and takes most parameters out of the optimiser.
         model.get_input_embeddings().weight.requires_grad_(False)

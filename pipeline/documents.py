@@ -49,7 +49,8 @@ class TaggedSentence:
     text: str
     doc_start: int
     spans: list[Span] = field(default_factory=list)
+    score: float | None = None  # the model's confidence in the whole sentence (mean top probability)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "doc_id": self.doc_id, "text": self.text, "doc_start": self.doc_start,
-                "spans": [s.to_json() for s in self.spans]}
+                "score": self.score, "spans": [s.to_json() for s in self.spans]}

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
 from corpus.parties import load_registry
-from corpus.schema import Span, atomic_write_text
+from corpus.schema import atomic_write_text
+from models.tagger import Analysis
 from corpus.segment import segment
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
@@ -33,7 +34,7 @@ PARTS = ("spans", "errors", "documents")
 
 
 class Predictor(Protocol):
-    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[list[Span]]: ...
+    def analyse(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[Analysis]: ...
 
 
 @dataclass
@@ -148,12 +149,14 @@ def process_chunk(
         model_text = to_simplified(item.text) if is_traditional(item.text) else item.text
         docs.append((item, pieces, model_text))
     texts = [model_text[p.start:p.end] for _, pieces, model_text in docs for p in pieces]
-    predicted = iter(predictor.predict(texts, batch_size=settings.batch_size) if texts else [])
+    predicted = iter(predictor.analyse(texts, batch_size=settings.batch_size) if texts else [])
     for doc, pieces, model_text in docs:
-        spans = [next(predicted) for _ in pieces]
+        analyses = [next(predicted) for _ in pieces]
+        spans = [a.spans for a in analyses]
         attributor.attribute([model_text[p.start:p.end] for p in pieces], spans, doc.metadata)
-        for i, (piece, found) in enumerate(zip(pieces, spans)):
-            sentence = TaggedSentence(f"{doc.doc_id}.s{i:03d}", doc.doc_id, piece.text, piece.start, found)
+        for i, (piece, analysis) in enumerate(zip(pieces, analyses)):
+            sentence = TaggedSentence(f"{doc.doc_id}.s{i:03d}", doc.doc_id, piece.text, piece.start,
+                                      analysis.spans, analysis.confidence)
             lines["spans"].append(json.dumps(sentence.to_json(), ensure_ascii=False) + "\n")
         record = {"doc_id": doc.doc_id, "source": doc.source, "line": doc.line, "sentences": len(pieces),
                   "spans": sum(map(len, spans)), "traditional": model_text != doc.text, **doc.metadata}
