@@ -12,7 +12,7 @@ from corpus.growth import add, export, select
 from corpus.interchange import READERS, read_quoted, write_format
 from corpus.load import annotation_files, load_corpus
 from corpus.parties import load_registry
-from corpus.paths import SPLITS_FILE
+from corpus.paths import AUTHORED_DIR, SPLITS_FILE
 from corpus.schema import CorpusError, Sentence, iter_jsonl, read_sentences, read_text, write_sentences
 from corpus.scoring import agreement, disagreements
 from corpus.segment import segment
@@ -28,8 +28,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    files = args.files or annotation_files()
-    errors = validate(files, load_registry(*args.parties))
+    files = args.files or [*annotation_files(), *annotation_files(AUTHORED_DIR)]
+    authored_parties = sorted(AUTHORED_DIR.glob("*.parties.json"))  # the team-written set's fictional parties
+    errors = validate(files, load_registry(*authored_parties, *args.parties))
     for error in errors:
         print(error, file=sys.stderr)
     print(f"{len(files)} files, {len(errors)} problems")

@@ -4,7 +4,9 @@ Argmax per character fragments long acts (a span breaks wherever one character d
 below O).  Annotated acts are long (median 26 characters) and clause-shaped, so decoding
 works on span *types*: each character takes the type (O or a label) with the most
 B- plus I- probability, short gaps inside a run are filled, slivers dropped, and a run
-splits where a clause opens with a confident B-.
+splits where a clause opens with a confident B-.  The defaults (gaps up to 4 characters
+filled, runs under 6 dropped) were chosen on the dev split; annotated spans shorter than 6
+characters are 4 of 153.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def _runs(types: np.ndarray) -> list[tuple[int, int, int]]:
     return runs
 
 
-def decode_spans(text: str, probs: np.ndarray, tags: Sequence[str], max_gap: int = 2, min_length: int = 2) -> list[Span]:
+def decode_spans(text: str, probs: np.ndarray, tags: Sequence[str], max_gap: int = 4, min_length: int = 6) -> list[Span]:
     """Spans from character probabilities; characters with no probability (white space) follow their left neighbour."""
     if len(text) == 0:
         return []

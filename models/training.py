@@ -27,18 +27,19 @@ from models.tagger import new_token_classifier
 class TrainConfig:
     base_model: str = "embedded"
     output_dir: str = "outputs/tagger"
-    epochs: int = 20
+    epochs: int = 10
     learning_rate: float = 1e-4
     batch_size: int = 8
     weight_decay: float = 0.01
     warmup_ratio: float = 0.05
-    patience: int = 5
+    patience: int = 3
     max_length: int = 256
     stride: int = 32
     seed: int = 13
     class_weight_power: float = 0.5
     freeze_embeddings: bool = True
     random_init: bool = False
+    authored: bool = True  # add the team-written set (data/authored) to the training data
     bf16: bool = True
 
 

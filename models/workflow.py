@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from corpus.load import load_corpus, load_splits
+from corpus.paths import AUTHORED_DIR
 from corpus.schema import Sentence, read_sentences
 from corpus.split import fold_split, read_splits
 from models.baseline import LexiconBaseline
@@ -29,9 +30,11 @@ def predict_sentences(predictor, sentences: Sequence[Sentence], boundary_rules: 
     return [Sentence(s.id, s.doc_id, s.text, found, dict(s.extra)) for s, found in zip(sentences, spans)]
 
 
-def read_extra(paths: Sequence[Path]) -> list[Sentence]:
-    """Extra training sentences (e.g. the team-written set): training only, never evaluated."""
-    return [s for path in paths for s in read_sentences(path)]
+def read_extra(paths: Sequence[Path], config: TrainConfig) -> list[Sentence]:
+    """Training-only sentences: the team-written set (unless ``config.authored`` is off) and any
+    ``--extra-train`` files.  They are never evaluated on."""
+    authored = sorted(AUTHORED_DIR.glob("*.jsonl")) if config.authored else []
+    return [s for path in [*authored, *paths] for s in read_sentences(path)]
 
 
 def score(model_dir: Path, sentences: Sequence[Sentence]) -> dict[str, object]:
@@ -45,12 +48,12 @@ def score(model_dir: Path, sentences: Sequence[Sentence]) -> dict[str, object]:
 
 def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> dict[str, object]:
     splits = load_splits()
-    extra = read_extra(extra_train)
+    extra = read_extra(extra_train, config)
     began = time.perf_counter()
     out = train([*splits["train"], *extra], splits["dev"], config)
     seconds = round(time.perf_counter() - began, 1)
     metrics = {"train_seconds": seconds, "train_sentences": len(splits["train"]) + len(extra),
-               "extra_train": [str(p) for p in extra_train],
+               "extra_train_sentences": len(extra),
                "dev": score(out, splits["dev"]), "test": score(out, splits["test"])}
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_model_card(out, config, metrics)
@@ -68,7 +71,7 @@ def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] 
     recorded = len({a["fold"] for a in assignments.values()})
     if folds != recorded:
         raise ValueError(f"--cv {folds}, but data/splits.json records {recorded} folds")
-    extra = read_extra(extra_train)
+    extra = read_extra(extra_train, config)
     per_fold = []
     for k in range(folds):
         rest, held = fold_split(sentences, assignments, k)
@@ -112,8 +115,9 @@ def write_model_card(out: Path, config: TrainConfig, metrics: dict) -> None:
         "following the project's ANNOTATION_SPEC.md and data/GUIDELINES.md.", "",
         "## Training", f"- base model: `{config.base_model}`; seed {config.seed}; up to {config.epochs} epochs, "
         f"early stopping on dev span F1 (patience {config.patience}); lr {config.learning_rate}.",
-        f"- data: {metrics['train_sentences']} training sentences (recorded split of the hand-labelled seed corpus"
-        + (f" plus {', '.join(metrics['extra_train'])}" if metrics["extra_train"] else "") + f"); {metrics['train_seconds']} s.", "",
+        f"- data: {metrics['train_sentences']} training sentences: the train split of the hand-labelled seed corpus"
+        f" plus {metrics['extra_train_sentences']} training-only sentences (team-written set, extra files); "
+        f"{metrics['train_seconds']} s.", "",
         "## Test-split scores (held out, never trained on)", "",
         "| system | strict micro P | R | F1 | strict macro F1 | lenient F1 |", "|---|---|---|---|---|---|",
     ]

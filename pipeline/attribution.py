@@ -26,6 +26,7 @@ SPEAKER_LABEL = re.compile(r"^\s*([^：:，。\s]{1,12})[：:]")
 REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|坦言|回应|写道|宣布|证实|承认|否认|指责|谴责|"
                        "道歉|致歉|称|说|表態|表示|聲稱|認為|指出|強調|透露|回應|宣佈|證實|承認|否認|指責|譴責|稱|說")
 INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
+OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"
 PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對方|对方")
 NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
 AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "發信", "發布", "發表", "聲明",
@@ -94,7 +95,8 @@ class Attributor:
         continues a quotation opened earlier; ``turn``: the party of the current transcript turn."""
         frame = text[frame_start:span.start]
         verbs = list(REPORTING.finditer(frame))
-        mentions = self.mentions(frame)
+        # A party after a preposition is an object (信中对腾讯……作出回应), not the speaker.
+        mentions = [m for m in self.mentions(frame) if not (m.start and frame[m.start - 1] in OBJECT_MARKERS)]
         if verbs:
             before = [m for m in mentions if m.end <= verbs[-1].start() and verbs[-1].start() - m.end <= 12]
             if before:
@@ -107,6 +109,12 @@ class Attributor:
             return mentions[-1].party  # a subject right before the act: 360否认…
         if previous:
             return previous  # 腾讯方面表示A，B: one frame for both
+        if span.label == "APOLOGY":
+            own = self.mentions(text[span.start:span.end])
+            if own and own[0].start - span.start <= 1:
+                return own[0].party  # 腾讯在信中再次向用户道歉: the subject apologises
+        if PRONOUN_FRAME.match(frame.lstrip("，, ")) and last_speaker:
+            return last_speaker  # 信中……: the letter of the party just named
         if in_quote and last_speaker:
             return last_speaker
         return turn or author or UNKNOWN_PARTY
@@ -146,6 +154,10 @@ class Attributor:
                 if span.speaker != author:
                     last_speaker = span.speaker
             open_quotes = max(0, open_quotes + text.count("“") + text.count("「") - text.count("”") - text.count("」"))
+            if not found:  # 昨日，360发布公开信。 -> "信中……" in the next sentence is 360's
+                named = [m.party for m in self.mentions(text)
+                         if m.party not in GENERIC and not (m.start and text[m.start - 1] in OBJECT_MARKERS)]
+                last_speaker = named[0] if named else last_speaker
 
 
 def attribute_sentences(sentences: Sequence[Sentence], attributor: Attributor,

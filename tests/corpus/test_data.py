@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from corpus.documents import read_documents
 from corpus.load import annotation_files, load_corpus, load_splits
-from corpus.schema import LABELS
+from corpus.schema import LABELS, read_sentences
 from corpus.split import group_key, read_splits
 from corpus.validate import validate
 
@@ -34,3 +34,18 @@ def test_split_is_recorded_stratified_and_leak_free():
     for s in sentences:
         sides[group_key(s.text)].add((assignments[s.id]["split"], assignments[s.id]["fold"]))
     assert all(len(v) == 1 for v in sides.values())
+
+
+def test_team_written_set_is_valid_marked_and_never_evaluated():
+    from corpus.parties import load_registry
+    from corpus.paths import AUTHORED_DIR
+
+    files = annotation_files(AUTHORED_DIR)
+    assert files and validate(files, load_registry(*sorted(AUTHORED_DIR.glob("*.parties.json")))) == []
+    authored = [s for f in files for s in read_sentences(f)]
+    assert len(authored) >= 600 and all(s.extra.get("authored") is True for s in authored)
+    assert {span.label for s in authored for span in s.spans} == set(LABELS)
+    assignments = read_splits()
+    assert not any(s.id in assignments for s in authored)
+    seed_texts = {group_key(s.text) for s in load_corpus()}
+    assert not any(group_key(s.text) in seed_texts for s in authored)
