@@ -11,6 +11,7 @@ from datasets import Dataset, DatasetDict
 
 from corpus.align import IGNORE_INDEX, IOB2_TAGS, spans_to_char_tags, token_tags
 from corpus.schema import Sentence
+from corpus.script import to_simplified
 
 LABEL2ID: dict[str, int] = {tag: i for i, tag in enumerate(IOB2_TAGS)}
 
@@ -22,7 +23,7 @@ def encode_sentences(
     if not getattr(tokenizer, "is_fast", False):
         raise TypeError("label alignment needs a fast tokenizer (offset mapping)")
     encoded = tokenizer(
-        [s.text for s in sentences],
+        [to_simplified(s.text) for s in sentences],  # same length: labels stay aligned
         truncation=True,
         max_length=max_length,
         stride=stride,

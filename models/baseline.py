@@ -10,6 +10,7 @@ import re
 from typing import Sequence
 
 from corpus.schema import PRIORITY, Span
+from corpus.script import to_simplified
 from models.boundaries import REPORTING_VERBS, apply_boundary_rules
 from models.tagger import Analysis
 
@@ -44,7 +45,7 @@ class LexiconBaseline:
 
     def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 0) -> list[list[Span]]:
         results = []
-        for text in texts:
+        for text in map(to_simplified, texts):
             spans: list[Span] = []
             for match in _CLAUSE.finditer(text):
                 label = clause_label(match.group())

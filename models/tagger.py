@@ -18,6 +18,7 @@ from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokeni
 from corpus.align import IOB2_TAGS
 from corpus.dataset import LABEL2ID
 from corpus.schema import Sentence, Span
+from corpus.script import to_simplified
 from models.boundaries import apply_boundary_rules
 from models.decoding import decode_spans
 
@@ -98,6 +99,7 @@ class Tagger:
     def char_probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[np.ndarray]:
         """Per-character label probabilities; texts are batched by length (little padding) and
         windows of long texts are averaged where they overlap."""
+        texts = [to_simplified(t) for t in texts]  # Traditional input, same offsets (as in training)
         out = [np.zeros((len(t), len(self.labels)), dtype=np.float32) for t in texts]
         counts = [np.zeros(len(t), dtype=np.float32) for t in texts]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -124,6 +126,7 @@ class Tagger:
         the sentence's confidence (mean top probability over all its characters)."""
         results = []
         for text, probs in zip(texts, self.char_probabilities(texts, batch_size)):
+            text = to_simplified(text)
             spans = decode_spans(text, probs, self.labels)
             top = probs.max(axis=1)
             for span in spans:

@@ -17,7 +17,7 @@ import jieba
 
 from corpus.parties import UNKNOWN_PARTY, PartyRegistry
 from corpus.schema import Sentence, Span
-from pipeline.script import to_simplified
+from corpus.script import to_simplified
 
 FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "本公司", "我")
 GENERIC = {"用户", "媒体", "其他"}

@@ -27,7 +27,7 @@ from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.documents import InputDocument, InputError, TaggedSentence
 from pipeline.readers import read_inputs
-from pipeline.script import is_traditional, to_simplified
+from corpus.script import is_traditional, to_simplified
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
 PARTS = ("spans", "errors", "documents")
@@ -148,7 +148,7 @@ def process_chunk(
         used.append(item.doc_id)
         model_text = to_simplified(item.text) if is_traditional(item.text) else item.text
         docs.append((item, pieces, model_text))
-    texts = [model_text[p.start:p.end] for _, pieces, model_text in docs for p in pieces]
+    texts = [doc.text[p.start:p.end] for doc, pieces, _ in docs for p in pieces]  # the tagger converts script itself
     predicted = iter(predictor.analyse(texts, batch_size=settings.batch_size) if texts else [])
     for doc, pieces, model_text in docs:
         analyses = [next(predicted) for _ in pieces]

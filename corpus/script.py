@@ -1,8 +1,9 @@
-"""Traditional Chinese: detect it and convert it for the model, keeping character offsets.
+"""Traditional Chinese: detect it and convert it, keeping character offsets.
 
-The model and the party registry are Simplified; a Traditional document is converted
-character by character (OpenCC's t2s tables) so every offset into the converted text is
-the same offset into the original, which is what the outputs refer to.
+The tagger is trained and run on Simplified text and the party registry is Simplified; a
+Traditional text is converted with OpenCC's t2s tables, character by character where the
+phrase tables would change the length, so every offset into the converted text is the
+same offset into the original, which is what annotations and outputs refer to.
 """
 from __future__ import annotations
 
