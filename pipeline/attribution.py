@@ -3,8 +3,9 @@
 Speaker, in order: a transcript speaker label (``刘畅：``); the last party named in the
 reporting frame before the span (``360表示，`` / ``腾讯高管……称``); first person (我们, 本公司)
 or no frame at all -> the document's author (metadata, signature line, title); else 其他.
-Target: the first other party named inside the span; else a default by act type
-(APOLOGY -> 用户; DENIAL -> the latest party that accused the speaker).
+Target: the first other named party inside the span; else a default by act type
+(APOLOGY -> 用户; DENIAL -> the latest party that accused the speaker; ACCUSATION -> the
+party the speaker accused last, else the company the document names most; CLAIM -> none).
 """
 from __future__ import annotations
 
@@ -119,21 +120,28 @@ class Attributor:
             return last_speaker
         return turn or author or UNKNOWN_PARTY
 
-    def target(self, text: str, span: Span, speaker: str, accusers: dict[str, str]) -> str | None:
+    def target(self, text: str, span: Span, speaker: str, context: dict[str, str | None]) -> str | None:
+        """Whom the act is about or addressed to. ``context`` carries the document's state:
+        ``accuser:<party>`` (the latest party accusing it), ``accused:<party>`` (the latest
+        party it accused) and ``subject`` (the company the document names most)."""
         inside = [m.party for m in self.mentions(text[span.start:span.end]) if m.party != speaker]
-        named = [p for p in inside if p not in GENERIC] or inside
+        named = [p for p in inside if p not in GENERIC]
         if named:
             return named[0]
         if span.label == "APOLOGY":
             return "用户"
         if span.label == "DENIAL":
-            return accusers.get(speaker)
-        return None
+            return context.get(f"accuser:{speaker}") or (inside[0] if inside else None)
+        if span.label == "ACCUSATION":
+            fallback = context.get("subject") if context.get("subject") != speaker else None
+            return (inside[0] if inside else None) or context.get(f"accused:{speaker}") or fallback
+        return None  # a CLAIM names its party or is about the speaker itself (spec case 11)
 
     def attribute(self, sentences: Sequence[str], spans: Sequence[list[Span]], metadata: dict) -> None:
         """Fill ``speaker`` and ``target`` of every span of one document, in place."""
         author = self.document_author(sentences, metadata)
-        accusers: dict[str, str] = {}  # accused party -> latest party accusing it
+        named = [m.party for text in sentences for m in self.mentions(text) if m.party not in GENERIC]
+        context: dict[str, str | None] = {"subject": max(set(named), key=named.count) if named else None}
         last_speaker: str | None = None
         open_quotes, turn = 0, None
         for text, found in zip(sentences, spans):
@@ -147,9 +155,10 @@ class Attributor:
             for span in found:
                 span.speaker = self.speaker(text, span, frame_start, author, previous, last_speaker,
                                             open_quotes > 0, turn)
-                span.target = self.target(text, span, span.speaker, accusers)
+                span.target = self.target(text, span, span.speaker, context)
                 if span.label == "ACCUSATION" and span.target:
-                    accusers[span.target] = span.speaker
+                    context[f"accuser:{span.target}"] = span.speaker
+                    context[f"accused:{span.speaker}"] = span.target
                 previous, frame_start = span.speaker, span.end
                 if span.speaker != author:
                     last_speaker = span.speaker
