@@ -111,8 +111,8 @@ class Attributor:
         if previous:
             return previous  # 腾讯方面表示A，B: one frame for both
         if span.label == "APOLOGY":
-            own = self.mentions(text[span.start:span.end])
-            if own and own[0].start - span.start <= 1:
+            own = [m for m in self.mentions(text[span.start:span.end]) if m.party not in GENERIC]
+            if own and own[0].start <= 1:
                 return own[0].party  # 腾讯在信中再次向用户道歉: the subject apologises
         if PRONOUN_FRAME.match(frame.lstrip("，, ")) and last_speaker:
             return last_speaker  # 信中……: the letter of the party just named

@@ -1,0 +1,47 @@
+from corpus.documents import read_documents
+from corpus.load import load_splits
+from corpus.parties import load_registry
+from corpus.schema import Span
+from corpus.scoring import party_accuracy
+from pipeline.attribution import Attributor, attribute_sentences
+
+ATTRIBUTOR = Attributor(load_registry())
+
+
+def _attribute(sentences, label_spans, metadata=None):
+    spans = [[Span(text.index(part), text.index(part) + len(part), label) for part, label in found]
+             for text, found in zip(sentences, label_spans)]
+    ATTRIBUTOR.attribute(sentences, spans, metadata or {})
+    return [[(s.speaker, s.target) for s in found] for found in spans]
+
+
+def test_reporting_frames_people_and_products():
+    assert _attribute(["360表示，腾讯的说法不实。"], [[("腾讯的说法不实", "DENIAL")]]) == [[("360", "腾讯")]]
+    assert _attribute(["刘畅说：“360恶意劫持用户。”"], [[("360恶意劫持用户", "ACCUSATION")]]) == [[("腾讯", "360")]]
+    assert _attribute(["扣扣保镖回应称，从未窃取隐私。"], [[("从未窃取隐私", "DENIAL")]]) == [[("360", None)]]
+
+
+def test_first_person_is_the_author_from_signature():
+    doc = ["我们向所有用户道歉。", "360一直在恶意打击同行。", "腾讯公司"]
+    assert _attribute(doc, [[("向所有用户道歉", "APOLOGY")], [("360一直在恶意打击同行", "ACCUSATION")], []]) == [
+        [("腾讯", "用户")], [("腾讯", "360")], []]
+
+
+def test_object_after_preposition_is_not_the_speaker_and_denial_targets_accuser():
+    doc = ["腾讯指责360窃取用户隐私。", "昨日，360发布公开信。", "信中对腾讯公司的指控作出回应，否认存在后门。"]
+    result = _attribute(doc, [[("360窃取用户隐私", "ACCUSATION")], [], [("否认存在后门", "DENIAL")]])
+    assert result[0] == [("腾讯", "360")] and result[2] == [("360", "腾讯")]
+
+
+def test_transcript_turns():
+    doc = ["记者：外界批评你们反应太慢。", "刘畅：我们不接受这种说法。", "我们会继续改进。"]
+    result = _attribute(doc, [[], [("不接受这种说法", "DENIAL")], [("会继续改进", "CLAIM")]], {"author": "媒体"})
+    assert result[1:] == [[("腾讯", None)], [("腾讯", None)]]
+
+
+def test_accuracy_on_gold_spans_of_the_test_split_is_reported():
+    documents = read_documents()
+    metadata = {d.doc_id: {"title": d.title, "author": d.author} for d in documents.values()}
+    gold = load_splits()["test"]
+    scores = party_accuracy(gold, attribute_sentences(gold, ATTRIBUTOR, metadata))
+    assert scores["spans"] == sum(len(s.spans) for s in gold) and scores["speaker"] > 0.5
