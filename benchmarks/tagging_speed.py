@@ -53,8 +53,11 @@ def run_system(system: str, model: str, n: int, int8: bool) -> dict:
         if int8:
             tagger.model = torch.ao.quantization.quantize_dynamic(tagger.model, {torch.nn.Linear}, dtype=torch.qint8)
         labels = []
-        for probs in tagger.char_probabilities(texts):
+        for text, probs in zip(texts, tagger.char_probabilities(texts)):
             tags = [tagger.labels[i] for i in probs.argmax(axis=1)]
+            for i in range(1, len(text)):  # characters inside a multi-character token (360, QQ) follow it
+                if probs[i].sum() == 0 and not text[i].isspace():
+                    tags[i] = tags[i - 1]
             labels.append([(i, i + 1, t.split("-")[-1]) for i, t in enumerate(tags) if t != "O"])
     seconds = time.perf_counter() - began
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -69,7 +72,8 @@ def _chars(groups: list[list[tuple[int, int, str]]]) -> list[list[str]]:
 
 
 def child(args: list[str]) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, __file__, "--model", args[1], "--child", *args],
+                            capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -27,12 +27,12 @@ from models.tagger import new_token_classifier
 class TrainConfig:
     base_model: str = "embedded"
     output_dir: str = "outputs/tagger"
-    epochs: int = 10
+    epochs: int = 16
     learning_rate: float = 1e-4
     batch_size: int = 8
     weight_decay: float = 0.01
     warmup_ratio: float = 0.05
-    patience: int = 3
+    patience: int = 4
     max_length: int = 256
     stride: int = 32
     seed: int = 13
