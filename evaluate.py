@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     system.add_argument("--baseline", choices=[k for k in PREDICTORS if k != "model"])
     system.add_argument("--attribution", action="store_true",
                         help="score speaker/target attribution on the gold spans (no tagger involved)")
-    parser.add_argument("--parties", action="append", default=[], help="extra party registry for --attribution")
+    parser.add_argument("--parties", action="append", default=[], help="extra party registry for attribution")
     data = parser.add_mutually_exclusive_group()
     data.add_argument("--split", choices=SPLITS, default="test", help="a recorded split (default: test)")
     data.add_argument("--data", type=Path, help="any JSONL file in the annotation-spec format")
@@ -49,13 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.data:
             check_labels(args.data)
         gold = read_sentences(args.data) if args.data else load_splits()[args.split]
+        documents = read_documents()
+        metadata = {d.doc_id: {"title": d.title, "author": d.author} for d in documents.values()}
+        attributor = Attributor(load_registry(*args.parties))
         if args.attribution:
-            documents = read_documents()
-            metadata = {d.doc_id: {"title": d.title, "author": d.author} for d in documents.values()}
-            predicted = attribute_sentences(gold, Attributor(load_registry(*args.parties)), metadata)
+            spans = gold  # gold spans: scores the attribution alone
         else:
             predictor = PREDICTORS["model" if args.model else args.baseline](args.model)
-            predicted = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
+            spans = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
+        predicted = attribute_sentences(spans, attributor, metadata)  # speaker/target as the pipeline sets them
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -178,7 +178,7 @@ def attribute_sentences(sentences: Sequence[Sentence], attributor: Attributor,
         by_doc.setdefault(s.doc_id, []).append(s)
     out: dict[str, Sentence] = {}
     for doc_id, rows in by_doc.items():
-        spans = [[Span(x.start, x.end, x.label) for x in s.spans] for s in rows]
+        spans = [[Span(x.start, x.end, x.label, score=x.score) for x in s.spans] for s in rows]
         attributor.attribute([to_simplified(s.text) for s in rows], spans, (metadata or {}).get(doc_id, {}))
         for s, found in zip(rows, spans):
             out[s.id] = Sentence(s.id, s.doc_id, s.text, found, dict(s.extra))
