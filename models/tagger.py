@@ -95,11 +95,14 @@ class Tagger:
         self.max_length = min(max_length, self.model.config.max_position_embeddings)
         self.stride = min(stride or trained_with.get("stride", 32), self.max_length // 4)
 
-    @torch.inference_mode()
     def char_probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[np.ndarray]:
         """Per-character label probabilities; texts are batched by length (little padding) and
         windows of long texts are averaged where they overlap."""
-        texts = [to_simplified(t) for t in texts]  # Traditional input, same offsets (as in training)
+        return self._probabilities([to_simplified(t) for t in texts], batch_size)
+
+    @torch.inference_mode()
+    def _probabilities(self, texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
+        """``char_probabilities`` for texts already in Simplified script (as in training)."""
         out = [np.zeros((len(t), len(self.labels)), dtype=np.float32) for t in texts]
         counts = [np.zeros(len(t), dtype=np.float32) for t in texts]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -125,8 +128,8 @@ class Tagger:
         """Spans with a confidence each (mean top probability over the span's characters), and
         the sentence's confidence (mean top probability over all its characters)."""
         results = []
-        for text, probs in zip(texts, self.char_probabilities(texts, batch_size)):
-            text = to_simplified(text)
+        texts = [to_simplified(t) for t in texts]  # Traditional input, same offsets
+        for text, probs in zip(texts, self._probabilities(texts, batch_size)):
             spans = decode_spans(text, probs, self.labels)
             top = probs.max(axis=1)
             for span in spans:
