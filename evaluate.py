@@ -18,7 +18,7 @@ from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
 from models.evaluation import errors, evaluate_predictions, plot_confusion
-from models.tagger import ModelLoadError
+from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
 from models.workflow import PREDICTORS, predict_sentences
 from pipeline.attribution import Attributor, attribute_sentences
@@ -40,6 +40,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--errors", type=Path, help="write false positives/negatives here (JSONL)")
     parser.add_argument("--confusion", type=Path, help="write the span-type confusion matrix here (PNG)")
     parser.add_argument("--no-boundary-rules", action="store_true", help="score raw decoded spans")
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                        help="run the model in this precision (to measure what bf16 or int8 costs)")
     return parser.parse_args(argv)
 
 
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.attribution:
             spans = gold  # gold spans: scores the attribution alone
         else:
-            predictor = PREDICTORS["model" if args.model else args.baseline](args.model)
+            predictor = PREDICTORS["model" if args.model else args.baseline](args.model, args.precision)
             spans = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
         predicted = attribute_sentences(spans, attributor, metadata)  # speaker/target as the pipeline sets them
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = evaluate_predictions(gold, predicted)
     report["system"] = "attribution" if args.attribution else str(args.model or f"baseline:{args.baseline}")
+    report["precision"] = args.precision
     report["data"] = str(args.data or f"split:{args.split}")
     if args.output:
         atomic_write_text(args.output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")

@@ -39,11 +39,11 @@ def clause_label(clause: str) -> str | None:
 class LexiconBaseline:
     """Same interface as ``models.tagger.Tagger.predict``."""
 
-    def analyse(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 0) -> list[Analysis]:
+    def analyse(self, texts: Sequence[str], boundary_rules: bool = True) -> list[Analysis]:
         """Cue spans; the baseline has no notion of confidence."""
         return [Analysis(spans, None) for spans in self.predict(texts, boundary_rules)]
 
-    def predict(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 0) -> list[list[Span]]:
+    def predict(self, texts: Sequence[str], boundary_rules: bool = True) -> list[list[Span]]:
         results = []
         for text in map(to_simplified, texts):
             spans: list[Span] = []

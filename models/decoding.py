@@ -67,3 +67,26 @@ def decode_spans(text: str, probs: np.ndarray, tags: Sequence[str], max_gap: int
         for a, b in zip([start, *cuts], [*cuts, end]):
             spans.append(Span(a, b, LABELS[kind - 1]))
     return spans
+
+
+def closest_call(text: str, probs: np.ndarray, tags: Sequence[str]) -> float:
+    """The smallest probability margin behind any decision the tagger makes on this text:
+    the per-character label argmax, the per-character type argmax ``decode_spans`` uses, and
+    its B-versus-I split at clause openers.  A low-precision forward pass whose probability
+    error stays below half this margin yields the same labels and spans as full precision."""
+    covered = probs.sum(axis=1) > 0
+    if not covered.any():
+        return 1.0
+    type_p, begin_p = type_probabilities(probs, tags)
+    margins = [_top_two_gap(probs[covered]), _top_two_gap(type_p[covered])]
+    best = type_p.argmax(axis=1)
+    split = np.array([i > 0 and text[i - 1] in CLAUSE_OPENERS for i in range(len(text))]) & covered & (best > 0)
+    if split.any():
+        begin, total = begin_p[split, best[split]], type_p[split, best[split]]
+        margins.append(float(np.abs(2 * begin - total).min()))
+    return float(min(margins))
+
+
+def _top_two_gap(p: np.ndarray) -> float:
+    top = np.sort(p, axis=1)
+    return float((top[:, -1] - top[:, -2]).min())

@@ -19,9 +19,9 @@ from models.evaluation import evaluate_predictions
 from models.tagger import Tagger
 from models.training import TrainConfig, train
 
-PREDICTORS: dict[str, Callable[[str | None], object]] = {
-    "model": lambda model_dir: Tagger(model_dir),
-    "lexicon": lambda _model_dir: LexiconBaseline(),
+PREDICTORS: dict[str, Callable[..., object]] = {
+    "model": lambda model_dir, precision="fp32": Tagger(model_dir, precision=precision),
+    "lexicon": lambda _model_dir, precision="fp32": LexiconBaseline(),
 }
 
 

@@ -10,10 +10,25 @@ import sys
 from pathlib import Path
 
 from corpus.schema import CorpusError
-from models.baseline import LexiconBaseline
 from models.embedded import EmbeddedModelError
-from models.tagger import ModelLoadError, Tagger
-from pipeline.run import EXIT_USAGE, Settings, run
+from models.batching import DEFAULT_BATCH_TOKENS
+from models.tagger import PRECISIONS, ModelLoadError
+from pipeline.run import EXIT_USAGE, PredictorSpec, Settings, run
+
+
+class UsageError(RuntimeError):
+    """A request this installation or this combination of options cannot serve."""
+
+
+def _ray(*args, **kwargs):
+    try:  # Ray is only needed, and imported, for --engine ray
+        from pipeline.ray_engine import run_ray
+    except ImportError:
+        raise UsageError("--engine ray needs Ray Data: pip install 'zh-argmine[ray]'") from None
+    return run_ray(*args, **kwargs)
+
+
+ENGINES = {"local": run, "ray": _ray}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,21 +43,32 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--out", type=Path, required=True, help="output folder")
     tag.add_argument("--parties", action="append", default=[], help="extra party registry (JSON), repeatable")
     tag.add_argument("--resume", action="store_true", help="finish an interrupted run in OUTDIR")
-    tag.add_argument("--batch-size", type=int, default=32, help="sentences per model batch")
+    tag.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                     help="bf16: faster, same labels (close calls are redone in fp32); int8: fastest, labels may change")
+    tag.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS,
+                     help="padded tokens per model batch (sentences are sorted by length)")
     tag.add_argument("--batch-documents", type=int, default=32, help="documents per committed chunk")
     tag.add_argument("--max-sentence-chars", type=int, default=5000,
                      help="longer stretches without punctuation are reported as errors")
+    tag.add_argument("--engine", choices=ENGINES, default="local",
+                     help="local: this machine (default); ray: a Ray cluster (RAY_ADDRESS or --ray-address)")
+    tag.add_argument("--actors", type=int, default=2, help="--engine ray: model-holding actors")
+    tag.add_argument("--ray-address", help="--engine ray: e.g. ray://head:10001 (default: RAY_ADDRESS, else start Ray here)")
     tag.add_argument("--quiet", action="store_true", help="no progress line")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.engine == "ray" and args.resume:
+        parser.error("--resume works with the local engine; a Ray run is rerun from the start")
     try:
-        predictor = Tagger(args.model) if args.model else LexiconBaseline()
-        settings = Settings(args.batch_documents, args.batch_size, args.max_sentence_chars)
-        status, summary = run(args.inputs, predictor, args.out, args.parties, args.resume, settings, not args.quiet)
-    except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
+        spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens)
+        settings = Settings(args.batch_documents, args.max_sentence_chars, args.actors, args.ray_address)
+        engine = ENGINES[args.engine]
+        status, summary = engine(args.inputs, spec, args.out, args.parties, args.resume, settings, not args.quiet)
+    except (CorpusError, ModelLoadError, EmbeddedModelError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     print(f"{summary.line()}; outputs in {args.out}" + ("; see errors.jsonl" if status else ""))

@@ -166,16 +166,21 @@ def discover(inputs: Iterable[str]) -> Iterator[Path | InputError]:
                 yield path
 
 
+def read_file(path: Path) -> Iterator[InputDocument | InputError]:
+    """Every document of one file, or an error record for what cannot be read."""
+    try:
+        text = decode(path.read_bytes())
+        yield from READERS.get(path.suffix.lower(), read_txt)(path, text)
+    except InputProblem as problem:
+        yield InputError(str(path), str(problem))
+    except OSError as error:
+        yield InputError(str(path), f"unreadable: {error.strerror or error}")
+
+
 def read_inputs(inputs: Iterable[str]) -> Iterator[InputDocument | InputError]:
     """Every document of every input, or an error record for what cannot be read."""
     for path in discover(inputs):
         if isinstance(path, InputError):
             yield path
-            continue
-        try:
-            text = decode(path.read_bytes())
-            yield from READERS.get(path.suffix.lower(), read_txt)(path, text)
-        except InputProblem as problem:
-            yield InputError(str(path), str(problem))
-        except OSError as error:
-            yield InputError(str(path), f"unreadable: {error.strerror or error}")
+        else:
+            yield from read_file(path)

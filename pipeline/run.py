@@ -21,7 +21,9 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 from corpus.parties import load_registry
 from corpus.schema import atomic_write_text
-from models.tagger import Analysis
+from models.baseline import LexiconBaseline
+from models.batching import DEFAULT_BATCH_TOKENS
+from models.tagger import Analysis, Tagger
 from corpus.segment import segment
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
@@ -34,7 +36,7 @@ PARTS = ("spans", "errors", "documents")
 
 
 class Predictor(Protocol):
-    def analyse(self, texts: Sequence[str], boundary_rules: bool = True, batch_size: int = 32) -> list[Analysis]: ...
+    def analyse(self, texts: Sequence[str], boundary_rules: bool = True) -> list[Analysis]: ...
 
 
 @dataclass
@@ -45,11 +47,54 @@ class Summary:
     errors: int = 0
     seconds: float = 0.0
 
+    def add(self, results: Sequence[ItemResult]) -> None:
+        for result in results:
+            self.documents += result.doc_id is not None
+            self.sentences += len(result.records["spans"])
+            self.spans += sum(len(s["spans"]) for s in result.records["spans"])
+            self.errors += len(result.records["errors"])
+
     def line(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
         return (f"{self.documents} documents, {self.sentences} sentences, {self.spans} spans, "
                 f"{self.errors} errors in {self.seconds:.1f} s ({rate:.1f} documents/s, "
                 f"{self.sentences / self.seconds if self.seconds else 0.0:.1f} sentences/s)")
+
+
+@dataclass
+class ItemResult:
+    """What one input item yields: a tagged document's records, or an error record."""
+
+    key: str
+    doc_id: str | None
+    records: dict[str, list[dict]]
+
+    def rename(self, doc_id: str) -> None:
+        """Give the document another id, in its own record and in every sentence id."""
+        old, self.doc_id = self.doc_id, doc_id
+        for record in self.records["documents"]:
+            record["doc_id"] = doc_id
+        for sentence in self.records["spans"]:
+            sentence["doc_id"] = doc_id
+            sentence["id"] = doc_id + sentence["id"][len(old):]
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "doc_id": self.doc_id, "records": self.records}
+
+    @classmethod
+    def from_json(cls, record: dict) -> ItemResult:
+        return cls(record["key"], record["doc_id"], record["records"])
+
+
+def claim_doc_ids(results: Sequence[ItemResult], taken: set[str]) -> None:
+    """Doc ids stay unique across a run: two inputs named x keep both, the second as x~2."""
+    for result in results:
+        if result.doc_id is None:
+            continue
+        unique = _unique(result.doc_id, taken)
+        if unique != result.doc_id:
+            result.rename(unique)
+        taken.add(unique)
 
 
 class WorkDir:
@@ -82,11 +127,14 @@ class WorkDir:
     def part(self, name: str) -> Path:
         return self.dir / f"{name}.part.jsonl"
 
-    def commit(self, keys: list[str], doc_ids: list[str], lines: dict[str, list[str]]) -> None:
-        """Append one chunk's lines durably, then record it as done."""
+    def commit(self, results: Sequence[ItemResult]) -> None:
+        """Append one chunk's records durably, then record its inputs as done."""
+        keys = [r.key for r in results]
+        doc_ids = [r.doc_id for r in results if r.doc_id is not None]
         for name in PARTS:
             with open(self.part(name), "a", encoding="utf-8") as handle:
-                handle.write("".join(lines[name]))
+                handle.write("".join(json.dumps(record, ensure_ascii=False) + "\n"
+                                     for r in results for record in r.records[name]))
                 handle.flush()
                 os.fsync(handle.fileno())
         sizes = {name: self.part(name).stat().st_size for name in PARTS}
@@ -118,22 +166,36 @@ def _unique(doc_id: str, taken: set[str]) -> str:
 @dataclass
 class Settings:
     batch_documents: int = 32
-    batch_size: int = 32
     max_sentence_chars: int = 5000
+    actors: int = 2  # --engine ray: model-holding actors
+    ray_address: str | None = None  # --engine ray: None starts Ray on this machine (or uses RAY_ADDRESS)
+
+
+@dataclass(frozen=True)
+class PredictorSpec:
+    """What to tag with, in a form that can travel to other processes and machines."""
+
+    model: str | None = None  # a directory written by train.py; None: the lexicon baseline
+    precision: str = "fp32"
+    batch_tokens: int = DEFAULT_BATCH_TOKENS
+
+    def build(self) -> Predictor:
+        if self.model is None:
+            return LexiconBaseline()
+        return Tagger(self.model, precision=self.precision, batch_tokens=self.batch_tokens)
 
 
 def process_chunk(
-    items: list[InputDocument | InputError], predictor: Predictor, attributor: Attributor,
-    settings: Settings, taken: set[str],
-) -> tuple[dict[str, list[str]], list[str], Summary]:
-    """Tag one chunk of documents; returns the lines for each part file, the doc ids used and counts."""
-    lines: dict[str, list[str]] = {name: [] for name in PARTS}
-    counts = Summary()
-    docs: list[tuple[InputDocument, list, str]] = []
-    used: list[str] = []
+    items: Sequence[InputDocument | InputError], predictor: Predictor, attributor: Attributor, settings: Settings,
+) -> list[ItemResult]:
+    """Tag one chunk of documents (all their sentences in one call to the predictor): one result per item."""
+    results: list[ItemResult] = []
+    docs: list[tuple[InputDocument, list, str, ItemResult]] = []
     for item in items:
+        result = ItemResult(item.key, None, {name: [] for name in PARTS})
+        results.append(result)
         if isinstance(item, InputError):
-            lines["errors"].append(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+            result.records["errors"].append(item.to_json())
             continue
         pieces = segment(item.text)
         too_long = next((p for p in pieces if len(p.text) > settings.max_sentence_chars), None)
@@ -141,59 +203,58 @@ def process_chunk(
             problem = ("no sentences" if not pieces else
                        f"a {len(too_long.text)}-character stretch without sentence punctuation or line breaks "
                        f"(at offset {too_long.start}; limit {settings.max_sentence_chars}): not prose")
-            lines["errors"].append(json.dumps(InputError(item.source, problem, item.line, item.doc_id).to_json(), ensure_ascii=False) + "\n")
+            result.records["errors"].append(InputError(item.source, problem, item.line, item.doc_id).to_json())
             continue
-        item.doc_id = _unique(item.doc_id, taken)
-        taken.add(item.doc_id)
-        used.append(item.doc_id)
+        result.doc_id = item.doc_id
         model_text = to_simplified(item.text) if is_traditional(item.text) else item.text
-        docs.append((item, pieces, model_text))
-    texts = [doc.text[p.start:p.end] for doc, pieces, _ in docs for p in pieces]  # the tagger converts script itself
-    predicted = iter(predictor.analyse(texts, batch_size=settings.batch_size) if texts else [])
-    for doc, pieces, model_text in docs:
+        docs.append((item, pieces, model_text, result))
+    texts = [doc.text[p.start:p.end] for doc, pieces, _, _ in docs for p in pieces]  # the tagger converts script itself
+    predicted = iter(predictor.analyse(texts) if texts else [])
+    for doc, pieces, model_text, result in docs:
         analyses = [next(predicted) for _ in pieces]
         spans = [a.spans for a in analyses]
         attributor.attribute([model_text[p.start:p.end] for p in pieces], spans, doc.metadata)
         for i, (piece, analysis) in enumerate(zip(pieces, analyses)):
             sentence = TaggedSentence(f"{doc.doc_id}.s{i:03d}", doc.doc_id, piece.text, piece.start,
                                       analysis.spans, analysis.confidence)
-            lines["spans"].append(json.dumps(sentence.to_json(), ensure_ascii=False) + "\n")
-        record = {"doc_id": doc.doc_id, "source": doc.source, "line": doc.line, "sentences": len(pieces),
-                  "spans": sum(map(len, spans)), "traditional": model_text != doc.text, **doc.metadata}
-        lines["documents"].append(json.dumps(record, ensure_ascii=False) + "\n")
-        counts.documents += 1
-        counts.sentences += len(pieces)
-        counts.spans += sum(map(len, spans))
-    counts.errors = len(lines["errors"])
-    return lines, used, counts
+            result.records["spans"].append(sentence.to_json())
+        result.records["documents"].append(
+            {"doc_id": doc.doc_id, "source": doc.source, "line": doc.line, "sentences": len(pieces),
+             "spans": sum(map(len, spans)), "traditional": model_text != doc.text, **doc.metadata})
+    return results
 
 
 def run(
-    inputs: Iterable[str], predictor: Predictor, out_dir: Path, parties: Sequence[str] = (),
+    inputs: Iterable[str], spec: PredictorSpec, out_dir: Path, parties: Sequence[str] = (),
     resume: bool = False, settings: Settings | None = None, progress: bool = True,
 ) -> tuple[int, Summary]:
-    """Tag every input into ``out_dir``; returns the exit status and the summary."""
+    """Tag every input into ``out_dir`` on this machine; returns the exit status and the summary."""
     settings = settings or Settings()
+    predictor = spec.build()
     out_dir.mkdir(parents=True, exist_ok=True)
     work = WorkDir(out_dir, resume)
     attributor = Attributor(load_registry(*parties))
     total, began = Summary(), time.perf_counter()
     pending = (item for item in read_inputs(inputs) if item.key not in work.done)
     while chunk := list(islice(pending, settings.batch_documents)):
-        lines, used, counts = process_chunk(chunk, predictor, attributor, settings, work.doc_ids)
-        work.commit([item.key for item in chunk], used, lines)
-        for field in ("documents", "sentences", "spans", "errors"):
-            setattr(total, field, getattr(total, field) + getattr(counts, field))
+        results = process_chunk(chunk, predictor, attributor, settings)
+        claim_doc_ids(results, work.doc_ids)
+        work.commit(results)
+        total.add(results)
         total.seconds = time.perf_counter() - began
         if progress:
             print(f"\r{total.line()}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
+    return conclude(work, out_dir, total, began)
+
+
+def conclude(work: WorkDir, out_dir: Path, total: Summary, began: float) -> tuple[int, Summary]:
+    """Publish the outputs; the exit status counts errors from earlier, resumed runs too."""
     finish(work, out_dir)
     total.seconds = time.perf_counter() - began
-    errors = sum(1 for _ in work.records("errors")) if work.part("errors").exists() else 0
-    total.errors = errors
-    return (EXIT_SOME_FAILED if errors else EXIT_OK), total
+    total.errors = sum(1 for _ in work.records("errors"))
+    return (EXIT_SOME_FAILED if total.errors else EXIT_OK), total
 
 
 def finish(work: WorkDir, out_dir: Path) -> None:

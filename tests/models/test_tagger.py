@@ -1,6 +1,7 @@
 """Train a tiny model for real (2 epochs, CPU) and check what train.py promises of its output."""
 import json
 
+import numpy as np
 import pytest
 from transformers import pipeline
 
@@ -47,3 +48,30 @@ def test_missing_model_dir_is_a_clear_error(tmp_path):
         Tagger(tmp_path)
     with pytest.raises(ModelLoadError, match="cannot load base model"):
         new_token_classifier(str(tmp_path / "nowhere"))
+
+
+TEXTS = ["腾讯表示，360的说法不实。", "我们对此深表歉意。", "360公司昨日发表声明，指责腾讯恶意竞争，并否认存在后门程序。" * 3, "好"]
+
+
+def test_batching_does_not_change_probabilities(trained):
+    tagger = Tagger(trained)
+    together = tagger.char_probabilities(TEXTS)
+    tagger.batch_tokens = 1  # every text in a batch of its own
+    for text, alone, joint in zip(TEXTS, tagger.char_probabilities(TEXTS), together):
+        assert alone.shape == (len(text), len(tagger.labels))
+        assert np.allclose(alone, joint, atol=1e-5)
+
+
+def test_bf16_gives_the_fp32_spans_and_int8_valid_ones(trained):
+    def keys(predicted):
+        return [[(s.start, s.end, s.label) for s in spans] for spans in predicted]
+
+    reference = keys(Tagger(trained).predict(TEXTS))
+    assert keys(Tagger(trained, precision="bf16").predict(TEXTS)) == reference
+    for text, spans in zip(TEXTS, Tagger(trained, precision="int8").predict(TEXTS)):
+        assert all(0 <= s.start < s.end <= len(text) for s in spans)
+
+
+def test_unknown_precision_is_refused(trained):
+    with pytest.raises(ValueError, match="precision must be one of"):
+        Tagger(trained, precision="fp8")

@@ -1,4 +1,5 @@
-"""A tiny randomly initialised BERT with a per-character tokenizer, built in the test (no hub)."""
+"""A tiny randomly initialised BERT with a per-character tokenizer, built in the test (no hub),
+and an untrained tagger on it: a real model directory in the format train.py writes."""
 import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, processors
 from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
@@ -21,4 +22,15 @@ def tiny_base(tmp_path_factory):
     config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=128)
     BertModel(config).save_pretrained(directory)
+    return str(directory)
+
+
+@pytest.fixture(scope="session")
+def tiny_tagger(tiny_base, tmp_path_factory):
+    from models.tagger import new_token_classifier
+
+    directory = tmp_path_factory.mktemp("tiny-tagger")
+    model, tokenizer = new_token_classifier(tiny_base)
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
     return str(directory)
