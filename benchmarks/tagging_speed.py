@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -35,6 +34,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from models.threads import available_cpus  # noqa: E402  (after the path line, as a script)
 
 SYSTEMS = ("pipeline", "tagger", "tagger-bf16", "tagger-int8")
 PRECISION = {"tagger": "fp32", "tagger-bf16": "bf16", "tagger-int8": "int8"}
@@ -94,7 +95,7 @@ def run_system(system: str, model: str, n: int, out: Path, batch_size: int) -> d
     """Runs in a child process: tag n sentences, write their labels to ``out``, return timings and peak RSS."""
     import torch
 
-    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    torch.set_num_threads(available_cpus())
     texts = corpus_texts()
     chars = sum(len(t) for t in replicated(texts, n))
     began = time.perf_counter()
@@ -134,7 +135,7 @@ def main() -> None:
         system, n, out = args.child
         print(json.dumps(run_system(system, args.model, int(n), Path(out), args.pipeline_batch_size)))
         return
-    print(f"machine: {len(os.sched_getaffinity(0))} cores; model: {args.model}; "
+    print(f"machine: {available_cpus()} cores; model: {args.model}; "
           f"pipeline batch size {args.pipeline_batch_size}")
     print(f"{'N':>7} {'system':<12} {'load s':>6} {'sent/s':>8} {'chars/s':>9} {'peak RSS MB':>11} {'x pipeline':>10}  labels")
     with tempfile.TemporaryDirectory() as tmp:

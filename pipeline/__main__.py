@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="bf16: faster, same labels (close calls are redone in fp32); int8: fastest, labels may change")
     tag.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS,
                      help="padded tokens per model batch (sentences are sorted by length)")
+    tag.add_argument("--threads", type=int, help="torch threads (default: the CPUs this process may use)")
     tag.add_argument("--batch-documents", type=int, default=32, help="documents per committed chunk")
     tag.add_argument("--max-sentence-chars", type=int, default=5000,
                      help="longer stretches without punctuation are reported as errors")
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.engine == "ray" and args.resume:
         parser.error("--resume works with the local engine; a Ray run is rerun from the start")
     try:
-        spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens)
+        spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens, args.threads)
         settings = Settings(args.batch_documents, args.max_sentence_chars, args.actors, args.ray_address)
         engine = ENGINES[args.engine]
         status, summary = engine(args.inputs, spec, args.out, args.parties, args.resume, settings, not args.quiet)

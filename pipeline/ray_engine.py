@@ -17,7 +17,7 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -56,10 +56,7 @@ def read_shard(row: dict) -> list[dict]:
 class TaggingActor:
     """Holds one model; tags batches of documents exactly as the local engine does."""
 
-    def __init__(self, spec: PredictorSpec, parties: Sequence[str], settings: Settings, threads: int) -> None:
-        import torch
-
-        torch.set_num_threads(threads)
+    def __init__(self, spec: PredictorSpec, parties: Sequence[str], settings: Settings) -> None:
         self.predictor = spec.build()
         self.attributor = Attributor(load_registry(*parties))
         self.settings = settings
@@ -100,7 +97,7 @@ def run_ray(
         # they would wait for the actors forever.
         (ray.data.from_items(files)
             .flat_map(read_shard, num_cpus=0)
-            .map_batches(TaggingActor, fn_constructor_args=(spec, list(parties), settings, cpus),
+            .map_batches(TaggingActor, fn_constructor_args=(replace(spec, threads=cpus), list(parties), settings),
                          batch_size=settings.batch_documents, batch_format="numpy",
                          compute=ray.data.ActorPoolStrategy(size=settings.actors), num_cpus=cpus)
             .write_json(str(shards), ray_remote_args={"num_cpus": 0}))

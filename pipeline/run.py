@@ -178,11 +178,12 @@ class PredictorSpec:
     model: str | None = None  # a directory written by train.py; None: the lexicon baseline
     precision: str = "fp32"
     batch_tokens: int = DEFAULT_BATCH_TOKENS
+    threads: int | None = None  # torch threads; None: the CPUs this process may use
 
     def build(self) -> Predictor:
         if self.model is None:
             return LexiconBaseline()
-        return Tagger(self.model, precision=self.precision, batch_tokens=self.batch_tokens)
+        return Tagger(self.model, precision=self.precision, batch_tokens=self.batch_tokens, threads=self.threads)
 
 
 def process_chunk(
