@@ -23,6 +23,7 @@ from corpus.script import to_simplified
 from models.batching import DEFAULT_BATCH_TOKENS, token_budget_batches
 from models.boundaries import apply_boundary_rules
 from models.decoding import closest_call, decode_spans
+from models.memory import pin_mmap_threshold
 from models.threads import available_cpus
 
 ID2LABEL = dict(enumerate(IOB2_TAGS))
@@ -103,6 +104,7 @@ class Tagger:
         self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         torch.set_num_threads(threads or available_cpus())
+        pin_mmap_threshold()  # flat memory however many batches follow
         self.precision = precision
         self.batch_tokens = batch_tokens
         self.model.to(self.device).eval()
