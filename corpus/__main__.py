@@ -4,9 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from corpus.adjudicate import adjudicate
+from corpus.authoring import PASSES, batch_dir, batch_sentences, final_labels, labelled_pass
 from corpus.documents import read_documents
 from corpus.growth import add, export, select
 from corpus.interchange import READERS, read_quoted, write_format
@@ -18,7 +20,7 @@ from corpus.scoring import agreement, disagreements
 from corpus.segment import segment
 from corpus.split import make_splits, read_splits, write_splits
 from corpus.stats import corpus_stats, format_stats
-from corpus.validate import validate
+from corpus.validate import check_sentence, validate
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -87,6 +89,38 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _authored_registry(extra: list[Path]):
+    return load_registry(*sorted(AUTHORED_DIR.glob("*.parties.json")), *extra)
+
+
+def cmd_authored(args: argparse.Namespace) -> int:
+    directory = batch_dir(args.batch)
+    if args.action == "sentences":
+        for s in batch_sentences(directory):
+            print(f"{s.id}\t{s.text}")
+        return 0
+    if args.action == "check":
+        sentences = labelled_pass(directory, args.which)
+        problems = [f"{s.id}: {p}" for s in sentences for p in check_sentence(s, _authored_registry(args.parties))]
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        labels = Counter(x.label for s in sentences for x in s.spans)
+        print(f"pass {args.which}: {len(sentences)} sentences in {len({s.doc_id for s in sentences})} documents, "
+              f"{sum(not s.spans for s in sentences)} without a span, spans {dict(labels)}; {len(problems)} problems")
+        return 1 if problems else 0
+    first, second = (labelled_pass(directory, which) for which in PASSES)
+    if args.action == "agreement":
+        rows = disagreements(first, second) if args.diff else [agreement(first, second)]
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False, indent=None if args.diff else 1))
+        return 0
+    final = final_labels(directory)
+    target = AUTHORED_DIR / f"{args.batch}.jsonl"
+    write_sentences(target, final)
+    print(f"wrote {len(final)} sentences to {target}")
+    return 0
+
+
 def cmd_select(args: argparse.Namespace) -> int:
     records = [record for _, record in iter_jsonl(args.spans)]
     chosen = select(records, args.n)
@@ -148,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("decisions", type=Path)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(run=cmd_adjudicate)
+    p = sub.add_parser("authored", help="team-written batches: sentences, check a pass, agreement, adjudicate")
+    p.add_argument("action", choices=["sentences", "check", "agreement", "adjudicate"])
+    p.add_argument("batch", help="folder name under data/authored/work/")
+    p.add_argument("--pass", dest="which", choices=PASSES, default="a")
+    p.add_argument("--diff", action="store_true", help="agreement: list the disagreements (JSONL)")
+    p.add_argument("--parties", action="append", default=[], type=Path, help="extra party registry")
+    p.set_defaults(run=cmd_authored)
     p = sub.add_parser("select", help="active learning: export the sentences most worth labelling")
     p.add_argument("spans", type=Path, help="spans.jsonl of a batch run")
     p.add_argument("-n", type=int, default=50)

@@ -9,7 +9,10 @@ from corpus.paths import DOCUMENTS_FILE
 from corpus.schema import CorpusError, iter_jsonl, read_text
 from corpus.segment import SentenceSpan, segment
 
-GENRES = ("news report", "open letter", "statement", "transcript", "commentary")
+GENRES = (
+    "news report", "open letter", "statement", "transcript", "commentary",
+    "regulator notice", "police notice", "court ruling", "social media", "complaint", "announcement",
+)
 
 
 @dataclass(frozen=True)
