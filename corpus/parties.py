@@ -90,6 +90,13 @@ def read_registry(path: str | os.PathLike) -> PartyRegistry:
     return PartyRegistry(parties)
 
 
+def registry_json(registry: PartyRegistry, description: str = "") -> dict:
+    """A registry in its file format, so that a written registry can be edited and read back."""
+    parties = {p.name: {"kind": p.kind, "aliases": list(p.aliases), "people": list(p.people), "products": list(p.products)}
+               for p in registry.parties.values()}
+    return {"description": description, "parties": parties} if description else {"parties": parties}
+
+
 def load_registry(*extra: str | os.PathLike) -> PartyRegistry:
     """The default registry extended by the user's files, in order."""
     registry = read_registry(PARTIES_FILE)

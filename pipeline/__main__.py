@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     system.add_argument("--baseline", choices=["lexicon"], help="tag with the cue-word baseline instead")
     tag.add_argument("--out", type=Path, required=True, help="output folder")
     tag.add_argument("--parties", action="append", default=[], help="extra party registry (JSON), repeatable")
+    tag.add_argument("--discover", action=argparse.BooleanOptionalAction, default=True,
+                     help="find the batch's parties in its own text and write OUTDIR/parties.discovered.json "
+                          "(default: on; --parties files win over it)")
     tag.add_argument("--resume", action="store_true", help="finish an interrupted run in OUTDIR")
     tag.add_argument("--precision", choices=PRECISIONS, default="fp32",
                      help="bf16: faster, same labels (close calls are redone in fp32); int8: fastest, labels may change")
@@ -66,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--resume works with the local engine; a Ray run is rerun from the start")
     try:
         spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens, args.threads)
-        settings = Settings(args.batch_documents, args.max_sentence_chars, args.actors, args.ray_address)
+        settings = Settings(batch_documents=args.batch_documents, max_sentence_chars=args.max_sentence_chars,
+                            actors=args.actors, ray_address=args.ray_address, discover=args.discover)
         engine = ENGINES[args.engine]
         status, summary = engine(args.inputs, spec, args.out, args.parties, args.resume, settings, not args.quiet)
     except (CorpusError, ModelLoadError, EmbeddedModelError, UsageError) as error:

@@ -10,9 +10,10 @@ party the speaker accused last, else the company the document names most; CLAIM 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import jieba
 
@@ -20,7 +21,8 @@ from corpus.parties import UNKNOWN_PARTY, PartyRegistry
 from corpus.schema import Sentence, Span
 from corpus.script import to_simplified
 
-FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "本公司", "我")
+FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
+                "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
 GENERIC = {"用户", "媒体", "其他"}
 AUTHOR_CUES = ("发信", "声明", "公开信", "致歉", "回应", "致", "發信", "聲明", "公開信", "回應")
 SPEAKER_LABEL = re.compile(r"^\s*([^：:，。\s]{1,12})[：:]")
@@ -32,6 +34,13 @@ PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對�
 NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
 AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "發信", "發布", "發表", "聲明",
                      "關於", "說明", "回應", "公開信", "发信", "发布", "发表", "：", ":")
+
+
+def most_named(parties: Iterable[str]) -> str | None:
+    """The party named most often; ties go to the one named first, so runs are reproducible
+    under any hash seed (iterating a set here once made identical runs disagree)."""
+    ranked = Counter(parties).most_common(1)
+    return ranked[0][0] if ranked else None
 
 
 @dataclass
@@ -86,8 +95,7 @@ class Attributor:
         text = "".join(sentences)
         if any(cue in text for cue in NEWS_CUES) or not any(p in text for p in FIRST_PERSON):
             return "媒体"  # reports and commentary: unframed assertions are the reporter's
-        named = [m.party for m in self.mentions(text) if m.party not in GENERIC]
-        return max(set(named), key=named.count) if named else None
+        return most_named(m.party for m in self.mentions(text) if m.party not in GENERIC)
 
     def speaker(self, text: str, span: Span, frame_start: int, author: str | None, previous: str | None,
                 last_speaker: str | None = None, in_quote: bool = False, turn: str | None = None) -> str:
@@ -140,8 +148,8 @@ class Attributor:
     def attribute(self, sentences: Sequence[str], spans: Sequence[list[Span]], metadata: dict) -> None:
         """Fill ``speaker`` and ``target`` of every span of one document, in place."""
         author = self.document_author(sentences, metadata)
-        named = [m.party for text in sentences for m in self.mentions(text) if m.party not in GENERIC]
-        context: dict[str, str | None] = {"subject": max(set(named), key=named.count) if named else None}
+        subject = most_named(m.party for text in sentences for m in self.mentions(text) if m.party not in GENERIC)
+        context: dict[str, str | None] = {"subject": subject}
         last_speaker: str | None = None
         open_quotes, turn = 0, None
         for text, found in zip(sentences, spans):

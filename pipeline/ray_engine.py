@@ -28,7 +28,8 @@ from corpus.parties import load_registry
 from pipeline.attribution import Attributor
 from pipeline.documents import InputDocument, InputError
 from pipeline.readers import discover, read_file
-from pipeline.run import ItemResult, PredictorSpec, Settings, Summary, WorkDir, claim_doc_ids, conclude, process_chunk
+from pipeline.run import (ItemResult, PredictorSpec, Settings, Summary, WorkDir, claim_doc_ids, conclude, process_chunk,
+                          with_discovered)
 
 
 def item_to_json(item: InputDocument | InputError) -> str:
@@ -74,12 +75,14 @@ def run_ray(
     """Tag every input into ``out_dir`` on a Ray cluster (or a local Ray instance); same outputs as ``run``."""
     import ray
 
+    inputs = list(inputs)  # read twice: party discovery, then tagging
     if resume:
         raise ValueError("--resume works with the local engine; a Ray run is rerun from the start")
     settings = settings or Settings()
     began = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     work = WorkDir(out_dir, resume=False)
+    parties = with_discovered(inputs, parties, out_dir, settings)
     files = [{"path": "", "source": item.source, "problem": item.error} if isinstance(item, InputError)
              else {"path": str(Path(item).resolve()), "source": str(item), "problem": ""} for item in discover(inputs)]
     if not ray.is_initialized():

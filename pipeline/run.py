@@ -27,6 +27,7 @@ from models.tagger import Analysis, Tagger
 from corpus.segment import segment
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
+from pipeline.discovery import DISCOVERED_FILE, discover_into
 from pipeline.documents import InputDocument, InputError, TaggedSentence
 from pipeline.readers import read_inputs
 from corpus.script import is_traditional, to_simplified
@@ -168,6 +169,7 @@ class Settings:
     batch_documents: int = 32
     max_sentence_chars: int = 5000
     actors: int = 2  # --engine ray: model-holding actors
+    discover: bool = True  # find the batch's parties in its own text (parties.discovered.json)
     ray_address: str | None = None  # --engine ray: None starts Ray on this machine (or uses RAY_ADDRESS)
 
 
@@ -184,6 +186,16 @@ class PredictorSpec:
         if self.model is None:
             return LexiconBaseline()
         return Tagger(self.model, precision=self.precision, batch_tokens=self.batch_tokens, threads=self.threads)
+
+
+def with_discovered(inputs: Iterable[str], parties: Sequence[str], out_dir: Path, settings: Settings) -> list[str]:
+    """The registry files to attribute with: the user's, then (unless turned off) the parties
+    discovered in the batch, written to OUTDIR/parties.discovered.json; the user's win."""
+    if not settings.discover:
+        return list(parties)
+    path = out_dir / DISCOVERED_FILE
+    discover_into(read_inputs(inputs), load_registry(*parties), path)
+    return [str(path), *parties]
 
 
 def process_chunk(
@@ -231,10 +243,11 @@ def run(
 ) -> tuple[int, Summary]:
     """Tag every input into ``out_dir`` on this machine; returns the exit status and the summary."""
     settings = settings or Settings()
+    inputs = list(inputs)  # read twice: party discovery, then tagging
     predictor = spec.build()
     out_dir.mkdir(parents=True, exist_ok=True)
     work = WorkDir(out_dir, resume)
-    attributor = Attributor(load_registry(*parties))
+    attributor = Attributor(load_registry(*with_discovered(inputs, parties, out_dir, settings)))
     total, began = Summary(), time.perf_counter()
     pending = (item for item in read_inputs(inputs) if item.key not in work.done)
     while chunk := list(islice(pending, settings.batch_documents)):

@@ -1,0 +1,332 @@
+"""Party discovery: the organisations, people and products of a batch, found in its own text.
+
+A researcher who brings a new dispute should not have to write a registry first.  Discovery
+reads the (Simplified) sentences of a whole batch and returns a ``PartyRegistry`` of what it
+finds, in the registry's own format, so that attribution can resolve 澜图电器股份有限公司,
+澜图公司, 澜图 and its vice-president 周启明 to one party, 澜图:
+
+- organisations: a name-like run of words that ends in an organisation suffix (公司 集团 银行
+  法院 公安局 市场监督管理局 …), found on jieba word boundaries;
+- short names: the full name without its legal form and trade word (澜图电器股份有限公司 ->
+  澜图电器 -> 澜图); the party is named by the shortest of them the text uses on its own;
+- people: ``<organisation><title><name>`` (澜图副总裁周启明) and ``<name>（<organisation><title>）``;
+- products: ``<organisation>旗下(的)<product>``;
+- bare names in reporting frames (青禾回应称) that recur across the batch and extend a known
+  organisation's name.
+
+A given registry wins: a discovered party is dropped where one of its forms is already known.
+Everything is deterministic: candidates are kept in order of first appearance.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import jieba.posseg
+
+from corpus.parties import Party, PartyRegistry, registry_json
+from corpus.schema import atomic_write_text
+from corpus.script import to_simplified
+from corpus.segment import segment
+from pipeline.documents import InputDocument, InputError
+
+DISCOVERED_FILE = "parties.discovered.json"
+
+CJK = "\u4e00-\u9fff"
+# Legal forms and generic organisation words, longest first so that the longest one is removed.
+LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "控股集团", "集团公司", "集团", "公司")
+TRADE_WORDS = (
+    "科技", "技术", "网络", "信息", "电子", "电器", "电气", "食品", "乳业", "饮品", "饮料", "餐饮", "汽车",
+    "新能源", "能源", "物流", "快递", "航空", "地产", "置业", "教育", "医疗", "医药", "药业", "生物", "传媒",
+    "文化", "娱乐", "游戏", "互动", "数码", "智能", "通信", "电商", "商贸", "贸易", "实业", "服饰", "家居",
+    "化妆品", "日化", "银行", "金融", "证券", "保险", "支付", "云", "软件", "安全", "出行", "酒业", "纺织", "生技",
+    "制药", "公关", "检测", "服装", "家电", "电池", "优鲜", "生鲜", "超市", "商城", "酒店", "物业", "培训", "玩具",
+    "建材", "家具", "化工", "环保", "农业", "牧业", "茶业", "连锁", "零售", "百货", "控股", "投资", "资本", "数据",
+    "劳务", "派遣", "劳务派遣", "影业", "影视", "出版", "工厂", "商贸", "贸易", "新闻", "网",
+)
+ORG_SUFFIXES = (
+    *LEGAL_FORMS, "银行", "日报", "晚报", "早报", "商报", "时报", "周刊", "杂志社", "报社", "电视台",
+    "协会", "研究院", "研究所", "医院", "学校", "大学", "律师事务所", "事务所", "工厂",
+)
+AUTHORITY_SUFFIXES = {
+    "regulator": ("市场监督管理局", "市场监管局", "市场监管总局", "监督管理局", "管理局", "管理委员会", "委员会",
+                  "网信办", "消费者协会", "消协", "监管局", "总局", "人社局", "税务局", "卫生局", "环保局", "市监局",
+                  "食药署", "署", "局", "厅", "委"),
+    "court": ("地检署", "检察署", "地方法院", "人民法院", "中级人民法院", "高级人民法院", "法院", "人民检察院", "检察院", "仲裁委员会"),
+    "police": ("公安分局", "公安局", "派出所", "警察局", "警方"),
+}
+TITLES = (
+    "董事长", "副董事长", "总裁", "副总裁", "总经理", "副总经理", "首席执行官", "CEO", "CTO", "COO", "创始人",
+    "联合创始人", "发言人", "新闻发言人", "公关总监", "公关负责人", "法务总监", "负责人", "董事会秘书", "董秘",
+    "总监", "经理", "店长", "厂长", "主任", "局长", "副局长", "院长", "主编", "总编辑", "记者", "律师", "代理律师",
+)
+# Words and characters that never belong to a name: they end a leftward walk from a suffix.
+STOP_POS = {"v", "vd", "vn", "p", "c", "u", "uj", "ul", "ud", "uz", "r", "d", "t", "f", "m", "q", "w", "y", "e",
+            "a", "ad", "an", "zg", "ug", "uv", "tg", "mq"}
+STOP_WORDS = {
+    "该", "本", "此", "这", "那", "其", "各", "多家", "一家", "两家", "涉事", "相关", "当地", "有关", "上述", "记者",
+    "昨日", "今日", "近日", "日前", "目前", "对此", "此前", "随后", "旗下", "我们", "我", "本报", "声明", "公告",
+    "通报", "回应", "表示", "称", "要求", "起诉", "状告", "举报", "指控", "否认", "致歉", "道歉", "发布", "联合",
+    "报道", "媒体", "开发区", "经济开发区", "工业园", "园区", "以及", "和", "与", "及", "对", "向", "被", "由", "将", "把", "在", "从", "于", "为", "给", "跟", "同", "是",
+    "的", "了", "也", "就", "都", "还", "又", "已", "曾", "所", "等", "并", "或", "但", "而", "却", "即",
+}
+# Single characters that end a leftward walk even where jieba cannot tag a coined name.
+STOP_CHARS = set("的对向与和在被将把称说是了也就及等由从于让给为据经其该本此这那各要请并而但或即又还都已曾所之以因如若则自至到同跟")
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦"
+    "付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关"
+    "兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车"
+    "项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝闻"
+)
+PERSON_STOP = set("表称说在对也则就曾于向指回认强透坦承否还和与等的是又先昨今近已介告直发接随并更同亲称将被把从为")
+REPORTING = ("回应称", "回应", "表示", "声明称", "发布声明", "称", "声称", "否认", "指出", "强调", "道歉", "致歉", "澄清")
+GENERIC_SUBJECTS = {
+    "记者", "对此", "公司", "该公司", "官方", "网友", "网民", "消费者", "用户", "他", "她", "他们", "她们", "对方", "双方",
+    "我们", "我", "其", "律师", "专家", "业内人士", "知情人士", "相关负责人", "负责人", "客服", "警方", "法院", "本报",
+}
+
+
+@dataclass
+class _Org:
+    full: str
+    kind: str
+    forms: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+
+
+def strip_suffix(name: str, suffixes: Iterable[str]) -> str:
+    """``name`` without the longest suffix of ``suffixes`` it ends in, if two characters remain."""
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def short_forms(full: str) -> list[str]:
+    """The shorter names a text may use for an organisation, longest first (full name included)."""
+    core = strip_suffix(full, LEGAL_FORMS)
+    stem = strip_suffix(core, TRADE_WORDS)
+    forms = [full, core, f"{core}公司", stem, f"{stem}公司", f"{stem}方面", f"{core}方面"]
+    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+
+
+def _ends_with(name: str, suffixes: Iterable[str]) -> bool:
+    """A suffix of two or more characters ends the name, or a one-character one is the whole word
+    (局 is a suffix in 公安局 but not in 格局)."""
+    return any(name.endswith(s) if len(s) > 1 else name == s for s in suffixes)
+
+
+def _kind(name: str) -> str | None:
+    for kind, suffixes in AUTHORITY_SUFFIXES.items():
+        if _ends_with(name, suffixes):
+            return kind
+    if name.endswith(("日报", "晚报", "早报", "商报", "时报", "周刊", "杂志社", "报社", "电视台")):
+        return "media"
+    if name.endswith(ORG_SUFFIXES):
+        return "company"
+    return None
+
+
+def _full_kind(name: str) -> str | None:
+    """The kind of a whole candidate name (one-character suffixes count here: 江川区市场监管局 / 某某委)."""
+    for kind, suffixes in AUTHORITY_SUFFIXES.items():
+        if name.endswith(suffixes):
+            return kind
+    return _kind(name)
+
+
+def organisation_mentions(text: str) -> list[str]:
+    """Full organisation names in one sentence: a name-like run of jieba words ending in a suffix."""
+    words = list(jieba.posseg.cut(text))
+    found = []
+    for i, word in enumerate(words):
+        if _kind(word.word) is None:
+            continue
+        j, length = i, len(word.word)
+        while j > 0:
+            prev = words[j - 1]
+            coined = len(prev.word) == 1 and prev.word not in STOP_CHARS  # jieba splits unknown names per character
+            if (prev.word in STOP_WORDS or (prev.flag in STOP_POS and not coined) or not re.fullmatch(f"[{CJK}A-Za-z0-9]+", prev.word)
+                    or length + len(prev.word) > 14):
+                break
+            j, length = j - 1, length + len(prev.word)
+        name = "".join(w.word for w in words[j:i + 1])
+        if j < i and _full_kind(name) and len(strip_suffix(name, [*LEGAL_FORMS, *sum(AUTHORITY_SUFFIXES.values(), ())])) >= 2:
+            found.append(name)
+    return found
+
+
+def _absorb_suffix_runs(names: list[str]) -> list[str]:
+    """Keep 澜图电器股份有限公司 rather than its pieces when jieba splits the legal form."""
+    return [n for n in names if not any(n != m and m.startswith(n) and m[len(n):] in LEGAL_FORMS for m in names)]
+
+
+def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = None, min_mentions: int = 2) -> PartyRegistry:
+    """A registry of the parties a batch names (Simplified text), minus what ``known`` covers."""
+    known_forms = set(known.mentions()) if known else set()
+    text = "\n".join(sentences)
+    full_names: list[str] = []
+    for sentence in sentences:
+        full_names += organisation_mentions(sentence)
+    fulls = [f for f in _absorb_suffix_runs(list(dict.fromkeys(full_names))) if f not in known_forms]
+    tails = {f[k:] for f in fulls for k in range(1, len(f) - 2)}
+    counts = _ngram_counts(text, set(fulls) | tails)
+    fulls = list(dict.fromkeys(_trim_prefix(f, counts) for f in fulls))
+    counts = _ngram_counts(text, {sub for f in fulls for sub in _substrings(f)} | set(fulls))
+    parties: dict[str, Party] = {}
+    owner_of: dict[str, str] = {}
+    for full in sorted(fulls, key=len, reverse=True):  # the longest name of a nest claims its short forms
+        core = strip_suffix(full, LEGAL_FORMS)
+        if full in owner_of or core in TRADE_WORDS or (len(core) <= 2 and _is_word(core)):
+            continue  # 科技有限公司, 贵公司: a description, not a name
+        used = _short_names(full, fulls, counts)
+        owned = [owner_of[u] for u in used if u in owner_of]
+        if owned:  # 穹麓乳业股份有限公司 after 穹麓乳业沂岚工厂: the same organisation
+            old = parties[owned[0]]
+            extra = [f for f in [full, *short_forms(full), *used] if f not in owner_of and f in text]
+            parties[old.name] = Party(old.name, old.kind, (*old.aliases, *extra))
+            for form in extra:
+                owner_of[form] = old.name
+            continue
+        if any(form in known_forms for form in used) or counts.get(full, 0) + sum(counts[u] for u in used) < min_mentions:
+            continue
+        name = min(used, key=lambda u: (len(u), -counts[u])) if used else strip_suffix(full, LEGAL_FORMS)
+        forms = [f for f in dict.fromkeys([full, *short_forms(full), *used, *(u + x for u in used for x in ("公司", "方面"))])
+                 if f != name and (f in counts and counts[f] or f in text)]
+        if name in parties:
+            forms = [*parties[name].aliases, *forms]
+        parties[name] = Party(name, _full_kind(full) or "company", tuple(dict.fromkeys(forms)))
+        for form in (name, *forms):
+            owner_of.setdefault(form, name)
+    _attach_people_and_products(text, parties, owner_of, known_forms)
+    _attach_bare_names(sentences, parties, owner_of, known_forms, min_mentions)
+    return PartyRegistry(parties)
+
+
+def _substrings(full: str) -> list[str]:
+    """Candidate short names: leading pieces of the name, also after a two-character place prefix
+    (鹭汀 in 沅江鹭汀劳务派遣有限公司).  Authorities keep their name as written."""
+    if _full_kind(full) != "company" and _full_kind(full) != "media":
+        return []
+    core = strip_suffix(full, LEGAL_FORMS)
+    return [core[i:j] for i in (0, 2) for j in range(i + 2, min(len(core), i + 6) + 1)]
+
+
+def _trim_prefix(full: str, counts: Counter[str]) -> str:
+    """Drop leading words the text does not keep with the name (信中指翠岬公司 -> 翠岬公司)."""
+    core = strip_suffix(full, LEGAL_FORMS)
+    for k in range(1, len(core) - 1):
+        if counts.get(full[k:], 0) > counts.get(full, 0):
+            return full[k:]
+    return full
+
+
+def _ngram_counts(text: str, wanted: set[str]) -> Counter[str]:
+    """Occurrences of each wanted string, in one pass over the batch (no per-name rescans)."""
+    counts: Counter[str] = Counter()
+    lengths = sorted({len(w) for w in wanted})
+    for i in range(len(text)):
+        for n in lengths:
+            piece = text[i:i + n]
+            if piece in wanted:
+                counts[piece] += 1
+    return counts
+
+
+def _short_names(full: str, fulls: Sequence[str], counts: Counter[str]) -> list[str]:
+    """Pieces of the name the text also uses on their own: 鹭汀 of 沅江鹭汀劳务派遣有限公司 where the
+    text says 向鹭汀支付.  Pieces shared with another organisation's name (a place: 沅江) and
+    ordinary dictionary words (劳务) are not names."""
+    standalone = []
+    for sub in dict.fromkeys(_substrings(full)):
+        inside = sum(counts.get(f, 0) * f.count(sub) for f in fulls if sub in f)
+        if counts.get(sub, 0) - inside <= 0 or sub in TRADE_WORDS or _is_word(sub):
+            continue
+        if any(sub in strip_suffix(other, LEGAL_FORMS) for other in fulls if other != full and not other.startswith(full)
+               and not full.startswith(strip_suffix(other, LEGAL_FORMS))):
+            continue
+        standalone.append(sub)
+    return standalone
+
+
+def _is_word(piece: str) -> bool:
+    """An ordinary word of jieba's dictionary (a common noun, a verb), not a coined name."""
+    return jieba.dt.FREQ.get(piece, 0) >= 50
+
+
+def _attach_people_and_products(text: str, parties: dict[str, Party], owner_of: dict[str, str],
+                                 known: set[str]) -> None:
+    if not owner_of:
+        return
+    org = "|".join(re.escape(f) for f in sorted(owner_of, key=len, reverse=True))
+    title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    people: dict[str, list[str]] = defaultdict(list)
+    products: dict[str, list[str]] = defaultdict(list)
+    for m in re.finditer(f"({org})(?:的)?(?:[{CJK}]{{0,6}}?)({title})([{CJK}]{{2,3}})", text):
+        people[owner_of[m.group(1)]].append(_person(m.group(3)))
+    for m in re.finditer(f"([{CJK}]{{2,3}})[（(]({org})(?:[{CJK}]{{0,6}}?)(?:{title})[）)]", text):
+        people[owner_of[m.group(2)]].append(_person(m.group(1)))
+    for m in re.finditer(f"({org})旗下(?:的)?([{CJK}A-Za-z0-9]{{2,12}}?)(?=[，。、；“”\\s]|和|等|在|被|的|也|出现|存在)", text):
+        products[owner_of[m.group(1)]].append(m.group(2))
+    for name, party in list(parties.items()):
+        ps = [p for p in dict.fromkeys(people.get(name, [])) if p and p not in known and p not in owner_of]
+        pr = [p for p in dict.fromkeys(products.get(name, [])) if p not in known and p not in owner_of]
+        parties[name] = Party(name, party.kind, party.aliases, tuple(ps), tuple(pr))
+
+
+def _person(candidate: str) -> str | None:
+    """A two- or three-character name that starts with a surname; the third character is dropped
+    where it starts a verb or particle."""
+    if candidate[0] not in SURNAMES:
+        return None
+    return candidate[:2] if len(candidate) == 3 and candidate[2] in PERSON_STOP else candidate
+
+
+def _attach_bare_names(sentences: Sequence[str], parties: dict[str, Party], owner_of: dict[str, str],
+                       known: set[str], min_mentions: int) -> None:
+    """Names with no organisation suffix (a brand such as 铜釜记) that open a reporting frame
+    (铜釜记方面回应称) and recur in the batch: an alias of the organisation whose name they begin,
+    else a party of their own."""
+    verbs = "|".join(sorted(REPORTING, key=len, reverse=True))
+    framed: Counter[str] = Counter()
+    for sentence in sentences:
+        for m in re.finditer(f"(?:^|[，。：；“”\\s])([{CJK}A-Za-z0-9]{{2,6}}?)(?:方面|官方)?(?:还|也|则|随后|昨日|今日)?(?:{verbs})",
+                             sentence):
+            framed[m.group(1)] += 1
+    text = "\n".join(sentences)
+    people = {p for party in parties.values() for p in party.people}
+    for subject in framed:
+        if (subject in GENERIC_SUBJECTS or subject in known or subject in owner_of or subject in people
+                or subject[0] in STOP_CHARS or subject[-1] in STOP_CHARS or _is_word(subject) or _kind(subject) or _person(subject) == subject
+                or text.count(subject) < max(min_mentions, 3)):
+            continue
+        owners = [name for form, name in owner_of.items() if form.startswith(subject)]
+        if owners:
+            party = parties[owners[0]]
+            if len(subject) < len(party.name):
+                del parties[party.name]
+                parties[subject] = Party(subject, party.kind, (party.name, *party.aliases), party.people, party.products)
+                for form, name in owner_of.items():
+                    if name == party.name:
+                        owner_of[form] = subject
+            else:
+                parties[party.name] = Party(party.name, party.kind, (*party.aliases, subject), party.people, party.products)
+        else:
+            parties[subject] = Party(subject, "other", (f"{subject}方面", f"{subject}官方"))
+        owner_of[subject] = owners[0] if owners and owners[0] in parties else subject
+
+
+def discover_into(items: Iterable[InputDocument | InputError], known: PartyRegistry, path) -> PartyRegistry:
+    """Discover the parties of a batch of input documents and write them, in the registry's own
+    format, to ``path`` (``parties.discovered.json``): a user can correct that file and pass it
+    back with ``--parties``.  Returns what was found."""
+    sentences = [to_simplified(s.text) for item in items if isinstance(item, InputDocument) for s in segment(item.text)]
+    found = discover_parties(sentences, known)
+    note = ("Parties discovered in this batch's own text (zh-argmine). Correct it and pass it back with "
+            "--parties; parties there win over discovery.")
+    atomic_write_text(path, json.dumps(registry_json(found, note), ensure_ascii=False, indent=1) + "\n")
+    return found
