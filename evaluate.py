@@ -12,16 +12,19 @@ import sys
 from pathlib import Path
 
 from corpus.documents import read_documents
-from corpus.load import load_splits
+from corpus.load import load_corpus, load_splits
 from corpus.parties import load_registry
+from corpus.paths import AUTHORED_DIR
 from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
-from models.evaluation import errors, evaluate_predictions, plot_confusion
+from corpus.script import to_simplified
+from models.evaluation import error_report, errors, evaluate_predictions, format_error_report, plot_confusion
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
 from models.workflow import PREDICTORS, predict_sentences
 from pipeline.attribution import Attributor, attribute_sentences
+from pipeline.discovery import discover_parties
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,6 +35,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     system.add_argument("--attribution", action="store_true",
                         help="score speaker/target attribution on the gold spans (no tagger involved)")
     parser.add_argument("--parties", action="append", default=[], help="extra party registry for attribution")
+    parser.add_argument("--discover", action="store_true",
+                        help="attribution: add the parties discovered in the evaluated documents' own text")
+    parser.add_argument("--metadata", action="store_true",
+                        help="attribution: use the curated title/author of data/documents.jsonl (a raw input has none)")
+    parser.add_argument("--error-report", action="store_true",
+                        help="sort every predicted span into exact / wrong label / start / end / both edges / spurious, "
+                             "plus missed gold spans, with the span-level confusion matrix and examples")
     data = parser.add_mutually_exclusive_group()
     data.add_argument("--split", choices=SPLITS, default="test", help="a recorded split (default: test)")
     data.add_argument("--data", type=Path, help="any JSONL file in the annotation-spec format")
@@ -50,23 +60,35 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.data:
             check_labels(args.data)
-        gold = read_sentences(args.data) if args.data else load_splits()[args.split]
-        documents = read_documents()
-        metadata = {d.doc_id: {"title": d.title, "author": d.author} for d in documents.values()}
-        attributor = Attributor(load_registry(*args.parties))
+        corpus = read_sentences(args.data) if args.data else load_corpus()
+        gold = corpus if args.data else load_splits(corpus)[args.split]
+        # Attribution needs whole documents: every sentence of the evaluated documents is tagged
+        # and attributed, and only the evaluated sentences are scored.
+        context = [s for s in corpus if s.doc_id in {g.doc_id for g in gold}]
+        metadata = ({d.doc_id: {"title": d.title, "author": d.author} for d in read_documents().values()}
+                    if args.metadata else {})
+        registry = load_registry(*args.parties)
+        if args.discover:
+            registry = registry.extend(discover_parties([to_simplified(s.text) for s in context], registry))
         if args.attribution:
-            spans = gold  # gold spans: scores the attribution alone
+            spans = context  # gold spans: scores the attribution alone
         else:
             predictor = PREDICTORS["model" if args.model else args.baseline](args.model, args.precision)
-            spans = predict_sentences(predictor, gold, boundary_rules=not args.no_boundary_rules)
-        predicted = attribute_sentences(spans, attributor, metadata)  # speaker/target as the pipeline sets them
+            spans = predict_sentences(predictor, context, boundary_rules=not args.no_boundary_rules)
+        attributed = {s.id: s for s in attribute_sentences(spans, Attributor(registry), metadata)}
+        predicted = [attributed[s.id] for s in gold]
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    report = evaluate_predictions(gold, predicted)
+    # Names of one organisation match: 华为 / 华为公司, or forms recorded in any registry we have.
+    aliases = load_registry(*sorted(AUTHORED_DIR.glob("*.parties.json")), *args.parties).extend(registry).mentions()
+    report = evaluate_predictions(gold, predicted, aliases)
     report["system"] = "attribution" if args.attribution else str(args.model or f"baseline:{args.baseline}")
     report["precision"] = args.precision
     report["data"] = str(args.data or f"split:{args.split}")
+    report["attribution_settings"] = {"discover": args.discover, "metadata": args.metadata, "parties": args.parties}
+    if args.error_report:
+        report["errors"] = error_report(gold, predicted)
     if args.output:
         atomic_write_text(args.output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     if args.predictions:
@@ -76,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.confusion:
         plot_confusion(report["confusion"], args.confusion, f"{report['system']} on {report['data']}")
     print(format_report(report))
+    if args.error_report:
+        print("\n" + format_error_report(report["errors"]))
     return 0
 
 

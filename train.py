@@ -30,19 +30,33 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, argparse.Nam
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
         else:
             parser.add_argument(flag, type=kind, default=None, help=f"default: {getattr(defaults, f.name)}")
-    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation over the recorded folds")
+    parser.add_argument("--cv", type=int, default=0, metavar="K",
+                        help="K-fold cross-validation holding out whole seed documents and whole team-written disputes "
+                             "(writes to --output-dir, default outputs/cv)")
+    parser.add_argument("--cv-authored-limit", type=int, metavar="N",
+                        help="--cv: train on at most N team-written sentences (whole documents): a learning-curve point")
+    parser.add_argument("--overwrite-output-dir", action="store_true", help="replace a non-empty output directory")
     parser.add_argument("--extra-train", type=Path, action="append", default=[], help="extra training JSONL (never evaluated on)")
     args = parser.parse_args(argv)
+    if args.cv == 1 or args.cv < 0:
+        parser.error(f"--cv {args.cv}: cross-validation needs K >= 2 folds")
     settings = json.loads(args.config.read_text(encoding="utf-8")) if args.config else {}
     settings.update({f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None})
+    if args.cv and args.output_dir is None and "output_dir" not in settings:
+        settings["output_dir"] = "outputs/cv"  # never where the trained model lives
     return TrainConfig(**settings), args
 
 
 def main(argv: list[str] | None = None) -> int:
     config, args = parse_args(argv)
+    out = Path(config.output_dir)
+    if out.exists() and any(out.iterdir()) and not args.overwrite_output_dir:
+        print(f"error: {out} is not empty; pass --overwrite-output-dir to replace it, or choose --output-dir",
+              file=sys.stderr)
+        return 2
     try:
         if args.cv:
-            report = cross_validate(config, args.cv, args.extra_train)
+            report = cross_validate(config, args.cv, args.extra_train, args.cv_authored_limit)
         else:
             report = train_and_report(config, args.extra_train)
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:

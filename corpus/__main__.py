@@ -19,7 +19,7 @@ from corpus.schema import CorpusError, Sentence, iter_jsonl, read_sentences, rea
 from corpus.scoring import agreement, disagreements
 from corpus.segment import segment
 from corpus.split import make_splits, read_splits, write_splits
-from corpus.stats import corpus_stats, format_stats
+from corpus.stats import corpus_stats, format_comparison, format_stats, realism_profile
 from corpus.validate import check_sentence, validate
 
 
@@ -50,6 +50,15 @@ def cmd_split(args: argparse.Namespace) -> int:
     params = {"test_fraction": args.test, "dev_fraction": args.dev, "folds": args.folds, "seed": args.seed}
     write_splits(make_splits(load_corpus(), **params), SPLITS_FILE, **params)
     print(f"wrote {SPLITS_FILE}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """The team-written set beside the seeds (and any other labelled files), measure by measure."""
+    groups = {"seeds": load_corpus(), "authored": [s for path in annotation_files(AUTHORED_DIR) for s in read_sentences(path)]}
+    groups.update({path.stem: read_sentences(path) for path in args.files})
+    profiles = {name: realism_profile(rows) for name, rows in groups.items() if rows}
+    print(json.dumps(profiles, ensure_ascii=False, indent=1) if args.json else format_comparison(profiles))
     return 0
 
 
@@ -159,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="sentences and spans per label, speaker and split")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_stats)
+    p = sub.add_parser("compare", help="realism check: the team-written set beside the seeds, measure by measure")
+    p.add_argument("files", nargs="*", type=Path, help="more labelled files to profile")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_compare)
     p = sub.add_parser("split", help="(re)make data/splits.json: train/dev/test and k folds")
     p.add_argument("--test", type=float, default=0.3)
     p.add_argument("--dev", type=float, default=0.15)

@@ -7,6 +7,7 @@ reproducible from the passes and every choice can be reviewed later.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Sequence
 
 from corpus.interchange import quoted_spans
@@ -23,7 +24,7 @@ def adjudicate(
 ) -> list[Sentence]:
     """Final sentences, in ``first``'s order; a disagreement without a decision is an error."""
     decisions = {}
-    for line, record in iter_jsonl(decisions_path):
+    for line, record in (iter_jsonl(decisions_path) if Path(decisions_path).exists() else ()):
         if record.get("choose") not in ("first", "second", "spans") or not record.get("reason"):
             raise CorpusError(decisions_path, line, 'a decision needs "choose": first|second|spans and a "reason"')
         decisions[record["id"]] = (line, record)

@@ -14,10 +14,21 @@ IOB2_TAGS: list[str] = ["O"] + [f"{prefix}-{label}" for label in LABELS for pref
 IGNORE_INDEX = -100  # positions the loss skips: special tokens and continuation pieces
 
 
+class SpanError(ValueError):
+    """Spans that IOB2 cannot represent: empty, outside the text, or overlapping."""
+
+
 def spans_to_char_tags(text: str, spans: Sequence[Span]) -> list[str]:
-    """One IOB2 tag per character of ``text``."""
+    """One IOB2 tag per character of ``text``; refuses spans it would have to rewrite, so that a
+    score is never computed on silently repaired input."""
     tags = ["O"] * len(text)
-    for span in spans:
+    previous_end = 0
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if not 0 <= span.start < span.end <= len(text):
+            raise SpanError(f"span [{span.start}:{span.end}] is empty or outside a text of {len(text)} characters")
+        if span.start < previous_end:
+            raise SpanError(f"span [{span.start}:{span.end}] overlaps the span before it (ending at {previous_end})")
+        previous_end = span.end
         tags[span.start] = f"B-{span.label}"
         for i in range(span.start + 1, span.end):
             tags[i] = f"I-{span.label}"

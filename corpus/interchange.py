@@ -189,6 +189,9 @@ def read_conll(path: str | os.PathLike) -> list[Sentence]:
                 raise CorpusError(path, number, "expected 4 tab-separated columns: char, IOB2 tag, speaker, target")
             if fields[1] != "O" and fields[1][:2] not in ("B-", "I-"):
                 raise CorpusError(path, number, f"not an IOB2 tag: {fields[1]!r}")
+            if fields[1].startswith("I-") and (not rows or rows[-1][1][1][2:] != fields[1][2:] or rows[-1][1][1] == "O"):
+                raise CorpusError(path, number, f"{fields[1]} does not continue a {fields[1][2:]} span (strict IOB2: "
+                                                f"a span opens with B-)")
             rows.append((number, fields))
     flush()
     return sentences

@@ -50,7 +50,11 @@ def pair_sentences(gold: Sequence[Sentence], predicted: Sequence[Sentence]) -> l
 def span_scores(
     gold: Sequence[Sentence], predicted: Sequence[Sentence], match: Callable[[Span, Span], bool] = exact
 ) -> dict[str, dict[str, float]]:
-    """P/R/F1 per label and over all labels (micro), under a span-matching rule."""
+    """P/R/F1 per label and over all labels (micro), under a span-matching rule.
+
+    Each span counts as matched if it matches *any* span on the other side, so under
+    ``overlapping`` one long predicted span can match several gold spans (one-to-many);
+    ``one_to_one_scores`` is the stricter reading."""
     tallies = {key: Tally() for key in (ALL, *LABELS)}
     for g, p in pair_sentences(gold, predicted):
         for key in tallies:
@@ -61,6 +65,27 @@ def span_scores(
             t.predicted += len(ps)
             t.matched_predicted += sum(any(match(s, x) for x in gs) for s in ps)
             t.matched_gold += sum(any(match(s, x) for x in ps) for s in gs)
+    return {key: t.scores() for key, t in tallies.items()}
+
+
+def one_to_one_scores(gold: Sequence[Sentence], predicted: Sequence[Sentence]) -> dict[str, dict[str, float]]:
+    """Lenient P/R/F1 where each gold span pairs with at most one predicted span of its label
+    (greedily, largest overlap first): one long prediction covering two acts scores once."""
+    tallies = {key: Tally() for key in (ALL, *LABELS)}
+    for g, p in pair_sentences(gold, predicted):
+        pairs = sorted(((min(a.end, b.end) - max(a.start, b.start), i, j)
+                        for i, a in enumerate(g.spans) for j, b in enumerate(p.spans) if overlapping(a, b)), reverse=True)
+        used_gold, used_pred = set(), set()
+        for _, i, j in pairs:
+            if i not in used_gold and j not in used_pred:
+                used_gold.add(i)
+                used_pred.add(j)
+        for key, t in tallies.items():
+            t.gold += sum(key in (ALL, s.label) for s in g.spans)
+            t.predicted += sum(key in (ALL, s.label) for s in p.spans)
+            matched = sum(key in (ALL, g.spans[i].label) for i in used_gold)
+            t.matched_gold += matched
+            t.matched_predicted += matched
     return {key: t.scores() for key, t in tallies.items()}
 
 

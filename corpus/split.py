@@ -142,3 +142,50 @@ def fold_split(
         return assignments[s.id]["fold"] == fold and not assignments[s.id].get("train_only")
 
     return [s for s in sentences if not held_out(s)], [s for s in sentences if held_out(s)]
+
+
+def group_of(sentence: Sentence) -> str:
+    """The unit a cross-validation fold holds out whole: the dispute of a team-written
+    document (so a fold measures an unseen dispute), else the document itself."""
+    return str(sentence.extra.get("dispute") or sentence.doc_id)
+
+
+def grouped_folds(sentences: Sequence[Sentence], folds: int) -> dict[str, int]:
+    """Fold of each group (``group_of``), dealt round-robin in order of first appearance and
+    separately for the seeds and the team-written set, so every fold holds some of each."""
+    if folds < 2:
+        raise ValueError(f"cross-validation needs at least 2 folds, got {folds}")
+    assigned: dict[str, int] = {}
+    for authored in (False, True):
+        groups = dict.fromkeys(group_of(s) for s in sentences if bool(s.extra.get("authored")) == authored)
+        for k, group in enumerate(groups):
+            assigned.setdefault(group, k % folds)
+    return assigned
+
+
+def _bigrams(text: str) -> set[str]:
+    key = group_key(text)
+    return {key[i:i + 2] for i in range(len(key) - 1)} or {key}
+
+
+def near_duplicates(candidates: Sequence[Sentence], reference: Sequence[Sentence],
+                    threshold: float = 0.85, min_chars: int = 8) -> list[tuple[Sentence, Sentence]]:
+    """Pairs (candidate, reference sentence) with the same normalised text, or, for sentences of
+    at least ``min_chars`` characters, a character-bigram Dice overlap of ``threshold`` or more:
+    what must not train a model that is scored on ``reference``."""
+    exact = {group_key(s.text): s for s in reference}
+    long_refs = [(s, _bigrams(s.text)) for s in reference if len(group_key(s.text)) >= min_chars]
+    found = []
+    for s in candidates:
+        key = group_key(s.text)
+        if key in exact:
+            found.append((s, exact[key]))
+            continue
+        if len(key) < min_chars:
+            continue
+        grams = _bigrams(s.text)
+        for ref, ref_grams in long_refs:
+            if 2 * len(grams & ref_grams) >= threshold * (len(grams) + len(ref_grams)):
+                found.append((s, ref))
+                break
+    return found

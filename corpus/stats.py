@@ -1,11 +1,16 @@
 """Corpus statistics: what the corpus holds, per label, speaker and split."""
 from __future__ import annotations
 
+import re
 import statistics
+import unicodedata
 from collections import Counter
 from typing import Sequence
 
 from corpus.schema import LABELS, Sentence
+from corpus.text import REPORTING_VERBS
+
+FRAME_BEFORE = re.compile(r"(?:%s)[，,：:]?\s*[“「]?$" % "|".join(REPORTING_VERBS))
 
 
 def corpus_stats(sentences: Sequence[Sentence], assignments: dict[str, dict[str, object]] | None = None) -> dict:
@@ -49,3 +54,40 @@ def format_stats(stats: dict) -> str:
     length = stats["span_length_chars"]
     lines.append(f"span length (chars): min {length['min']}, median {length['median']}, mean {length['mean']}, max {length['max']}")
     return "\n".join(lines)
+
+
+def realism_profile(sentences: Sequence[Sentence]) -> dict[str, float]:
+    """Surface facts of a labelled set to set the team-written text beside real text: where the
+    two drift apart (longer sentences, fewer frames, no Latin letters...) the tagger learns
+    habits real documents do not have."""
+    from corpus.script import traditional_share  # OpenCC: loaded only for this report
+
+    spans = [(s, x) for s in sentences for x in s.spans]
+    chars = "".join(s.text for s in sentences)
+    n = max(len(chars), 1)
+    framed = sum(bool(FRAME_BEFORE.search(s.text[max(0, x.start - 14):x.start])) for s, x in spans)
+    return {
+        "documents": len({s.doc_id for s in sentences}),
+        "sentences": len(sentences),
+        "sentence_chars_mean": round(statistics.fmean(len(s.text) for s in sentences), 1) if sentences else 0.0,
+        "sentence_chars_median": statistics.median(len(s.text) for s in sentences) if sentences else 0,
+        "span_chars_mean": round(statistics.fmean(x.end - x.start for _, x in spans), 1) if spans else 0.0,
+        "spans_per_sentence": round(len(spans) / max(len(sentences), 1), 3),
+        "share_o_sentences": round(sum(not s.spans for s in sentences) / max(len(sentences), 1), 3),
+        **{f"share_{label}": round(sum(x.label == label for _, x in spans) / max(len(spans), 1), 3) for label in LABELS},
+        "share_traditional_sentences": round(sum(traditional_share(s.text) > 0.05 for s in sentences)
+                                             / max(len(sentences), 1), 3),
+        "punctuation_per_100_chars": round(100 * sum(unicodedata.category(c)[0] == "P" for c in chars) / n, 2),
+        "latin_digit_per_100_chars": round(100 * sum(c.isascii() and c.isalnum() for c in chars) / n, 2),
+        "quotes_per_100_chars": round(100 * sum(c in "“”「」『』\"" for c in chars) / n, 2),
+        "share_spans_after_frame": round(framed / max(len(spans), 1), 3),
+    }
+
+
+def format_comparison(profiles: dict[str, dict[str, float]]) -> str:
+    """Profiles side by side, one row per measure."""
+    names = list(profiles)
+    rows = [f"{'':30}" + "".join(f"{name:>14}" for name in names)]
+    for key in profiles[names[0]]:
+        rows.append(f"{key:30}" + "".join(f"{profiles[name][key]:>14}" for name in names))
+    return "\n".join(rows)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -17,11 +16,7 @@ from corpus.parties import PartyRegistry, load_registry
 from corpus.schema import LABELS, CorpusError, Sentence, read_text, sentence_from_json
 from corpus.segment import segment
 from corpus.split import group_key
-
-
-def is_edge_forbidden(char: str) -> bool:
-    """Spans may not start or end on white space or punctuation."""
-    return char.isspace() or unicodedata.category(char)[0] in "PZ"
+from corpus.text import is_edge_forbidden
 
 
 def check_sentence(sentence: Sentence, registry: PartyRegistry) -> list[str]:
@@ -61,7 +56,7 @@ def validate_file(
     errors: list[CorpusError] = []
     sentences: list[tuple[int, Sentence]] = []
     try:
-        lines = read_text(path).splitlines()
+        lines = read_text(path).split("\n")  # JSON Lines end at \n only
     except (CorpusError, OSError) as error:
         return [error if isinstance(error, CorpusError) else CorpusError(path, None, str(error))], []
     seen_ids: dict[str, int] = {}

@@ -13,8 +13,8 @@ from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
 from corpus.align import spans_to_char_tags
-from corpus.schema import LABELS, Sentence
-from corpus.scoring import overlapping, pair_sentences, party_accuracy, sentence_scores, span_scores
+from corpus.schema import LABELS, Sentence, Span
+from corpus.scoring import one_to_one_scores, overlapping, pair_sentences, party_accuracy, sentence_scores, span_scores
 
 NONE = "O"
 
@@ -62,15 +62,78 @@ def errors(gold: Sequence[Sentence], predicted: Sequence[Sentence]) -> list[dict
     return rows
 
 
-def evaluate_predictions(gold: Sequence[Sentence], predicted: Sequence[Sentence]) -> dict[str, object]:
-    return {
+PREDICTION_KINDS = ("exact", "wrong_label", "wrong_start", "wrong_end", "wrong_edges", "spurious")
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return min(a.end, b.end) - max(a.start, b.start)
+
+
+def classify_prediction(span: Span, gold_spans: Sequence[Span]) -> str:
+    """What went wrong with one predicted span, judged against the gold span it overlaps most:
+    the label first (a wrong label is a wrong label whatever the edges), then the edges."""
+    best = max(gold_spans, key=lambda g: _overlap(span, g), default=None)
+    if best is None or _overlap(span, best) <= 0:
+        return "spurious"
+    if best.label != span.label:
+        return "wrong_label"
+    start_ok, end_ok = span.start == best.start, span.end == best.end
+    return {(True, True): "exact", (False, True): "wrong_start", (True, False): "wrong_end"}.get((start_ok, end_ok), "wrong_edges")
+
+
+def error_report(gold: Sequence[Sentence], predicted: Sequence[Sentence], examples: int = 5) -> dict[str, object]:
+    """Every predicted span sorted into exact / wrong label / wrong start / wrong end / both edges /
+    spurious, plus the gold spans no prediction overlaps (missed), with shares and examples."""
+    counts = {kind: 0 for kind in (*PREDICTION_KINDS, "missed")}
+    shown: dict[str, list[dict[str, object]]] = {kind: [] for kind in counts}
+    for g, p in pair_sentences(gold, predicted):
+        rows = [(classify_prediction(x, g.spans), x) for x in p.spans]
+        rows += [("missed", x) for x in g.spans if not any(_overlap(x, y) > 0 for y in p.spans)]
+        for kind, span in rows:
+            counts[kind] += 1
+            if len(shown[kind]) < examples:
+                near = max(g.spans, key=lambda y: _overlap(span, y), default=None)
+                shown[kind].append({"id": g.id, "label": span.label, "span": g.text[span.start:span.end],
+                                    "gold": f"{near.label} {g.text[near.start:near.end]}" if near and kind != "missed" else None,
+                                    "text": g.text})
+    predictions = sum(counts[k] for k in PREDICTION_KINDS)
+    shares = {k: round(counts[k] / predictions, 4) if predictions else 0.0 for k in PREDICTION_KINDS}
+    gold_total = sum(len(g.spans) for g in gold)
+    shares["missed"] = round(counts["missed"] / gold_total, 4) if gold_total else 0.0
+    return {"counts": counts, "shares": shares, "predicted_spans": predictions, "gold_spans": gold_total,
+            "confusion": confusion(gold, predicted), "examples": shown}
+
+
+def format_error_report(report: dict) -> str:
+    """The error table as text: kinds with count and share (missed: share of gold spans)."""
+    lines = [f"{'kind':12} {'n':>5} {'share':>6}   (of {report['predicted_spans']} predicted; missed: of {report['gold_spans']} gold)"]
+    for kind, n in report["counts"].items():
+        lines.append(f"{kind:12} {n:5d} {report['shares'][kind]:6.1%}")
+    kinds = list(report["confusion"])
+    lines += ["", "span-level confusion (rows gold, columns predicted; O = none)", " " * 11 + "".join(f"{k[:6]:>8}" for k in kinds)]
+    lines += [f"{g[:10]:10} " + "".join(f"{report['confusion'][g][p]:8d}" for p in kinds) for g in kinds]
+    for kind, rows in report["examples"].items():
+        if kind != "exact" and rows:
+            lines += ["", f"{kind}:"] + [f"  {r['id']} {r['label']} «{r['span']}»" + (f"  gold: {r['gold']}" if r["gold"] else "")
+                                        for r in rows]
+    return "\n".join(lines)
+
+
+def evaluate_predictions(gold: Sequence[Sentence], predicted: Sequence[Sentence],
+                         aliases: dict[str, str] | None = None, attributed: bool = True) -> dict[str, object]:
+    """All scores of one system.  Party accuracy only where speakers and targets were
+    attributed (``attributed``): unattributed spans would score a meaningless 0."""
+    report = {
         "sentences": len(gold),
         "strict": strict_scores(gold, predicted),
-        "lenient": span_scores(gold, predicted, overlapping),
+        "lenient": span_scores(gold, predicted, overlapping),  # one-to-many: any overlap matches
+        "lenient_one_to_one": one_to_one_scores(gold, predicted),
         "sentence": sentence_scores(gold, predicted),
-        "parties": party_accuracy(gold, predicted),
         "confusion": confusion(gold, predicted),
     }
+    if attributed:
+        report["parties"] = party_accuracy(gold, predicted, aliases)
+    return report
 
 
 def plot_confusion(matrix: dict[str, dict[str, int]], path: str | Path, title: str) -> None:

@@ -109,8 +109,24 @@ def token_f1(eval_prediction) -> dict[str, float]:
     return {"f1": f1_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0)}
 
 
+def staging_dir(output_dir: str | Path) -> Path:
+    """Where a model is written before ``publish`` moves it into place in one step."""
+    out = Path(output_dir)
+    return out.parent / f".{out.name}.partial"
+
+
+def publish(staging: Path, output_dir: str | Path) -> Path:
+    """Replace ``output_dir`` by the finished ``staging`` folder: a reader never sees half a model."""
+    out = Path(output_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(staging, out)
+    return out
+
+
 def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: TrainConfig) -> Path:
-    """Fine-tune, keep the best checkpoint by dev span F1, save a loadable directory."""
+    """Fine-tune, keep the best checkpoint by dev span F1, save a loadable directory in the
+    staging folder (``staging_dir``) and return it; ``publish`` moves it into place."""
     set_seed(config.seed)
     model, tokenizer = new_token_classifier(config.base_model, config.random_init)
     if config.freeze_embeddings and not config.random_init:
@@ -119,8 +135,9 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         model.get_input_embeddings().weight.requires_grad_(False)
     data = build_dataset_dict({"train": train_rows, "dev": dev_rows}, tokenizer, config.max_length, config.stride)
     steps_per_epoch = math.ceil(len(data["train"]) / config.batch_size)
+    shutil.rmtree(staging_dir(config.output_dir), ignore_errors=True)
     args = TrainingArguments(
-        output_dir=os.path.join(config.output_dir, "checkpoints"),
+        output_dir=str(staging_dir(config.output_dir) / "checkpoints"),
         num_train_epochs=config.epochs,
         learning_rate=config.learning_rate,
         per_device_train_batch_size=config.batch_size,
@@ -151,7 +168,7 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         loss_weights=class_weights(data["train"]["labels"], config.class_weight_power),
     )
     trainer.train()
-    out = Path(config.output_dir)
+    out = staging_dir(config.output_dir)
     trainer.save_model(str(out))
     tokenizer.save_pretrained(str(out))
     settings = {**asdict(config), "best_epoch": keep_best.best_epoch, "best_dev_token_f1": round(keep_best.best_f1, 4)}

@@ -3,21 +3,23 @@ score beside the cue-word baseline, and write metrics and a model card next to t
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import statistics
 import time
+from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from corpus.load import load_corpus, load_splits
 from corpus.paths import AUTHORED_DIR
-from corpus.schema import Sentence, read_sentences
-from corpus.split import fold_split, read_splits
+from corpus.schema import CorpusError, Sentence, atomic_write_text, read_sentences
+from corpus.split import group_of, grouped_folds, near_duplicates
 from models.baseline import LexiconBaseline
 from models.evaluation import evaluate_predictions
 from models.tagger import Tagger
-from models.training import TrainConfig, train
+from models.training import TrainConfig, publish, train
 
 PREDICTORS: dict[str, Callable[..., object]] = {
     "model": lambda model_dir, precision="fp32": Tagger(model_dir, precision=precision),
@@ -38,17 +40,28 @@ def read_extra(paths: Sequence[Path], config: TrainConfig) -> list[Sentence]:
 
 
 def score(model_dir: Path, sentences: Sequence[Sentence]) -> dict[str, object]:
+    """Span scores of the model (with and without boundary rules) and the baseline; party
+    accuracy is left to ``evaluate.py``, which attributes whole documents first."""
     tagger = Tagger(model_dir)
-    return {
-        "model": evaluate_predictions(sentences, predict_sentences(tagger, sentences)),
-        "model_without_boundary_rules": evaluate_predictions(sentences, predict_sentences(tagger, sentences, False)),
-        "baseline": evaluate_predictions(sentences, predict_sentences(LexiconBaseline(), sentences)),
-    }
+    systems = {"model": (tagger, True), "model_without_boundary_rules": (tagger, False), "baseline": (LexiconBaseline(), True)}
+    return {name: evaluate_predictions(sentences, predict_sentences(p, sentences, rules), attributed=False)
+            for name, (p, rules) in systems.items()}
+
+
+def check_leaks(extra: Sequence[Sentence], held_out: Sequence[Sentence]) -> None:
+    """Refuse training sentences that repeat (or nearly repeat) a sentence scored later."""
+    leaks = near_duplicates(extra, held_out)
+    if leaks:
+        s, ref = leaks[0]
+        raise CorpusError(s.extra.get("source_file", s.doc_id), None,
+                          f"{len(leaks)} training-only sentence(s) repeat held-out ones, e.g. {s.id} {s.text[:30]!r} "
+                          f"~ {ref.id}: remove them or they inflate the scores")
 
 
 def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> dict[str, object]:
     splits = load_splits()
     extra = read_extra(extra_train, config)
+    check_leaks(extra, [*splits["dev"], *splits["test"]])
     began = time.perf_counter()
     out = train([*splits["train"], *extra], splits["dev"], config)
     seconds = round(time.perf_counter() - began, 1)
@@ -57,6 +70,7 @@ def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> d
                "dev": score(out, splits["dev"]), "test": score(out, splits["test"])}
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_model_card(out, config, metrics)
+    out = publish(out, config.output_dir)
     metrics["summary"] = {
         "model_dir": str(out), "train_seconds": seconds,
         **{f"test_strict_micro_f1_{k}": metrics["test"][k]["strict"]["micro"]["f1"] for k in metrics["test"]},
@@ -64,29 +78,62 @@ def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> d
     return metrics
 
 
-def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] = ()) -> dict[str, object]:
-    """K-fold CV over the recorded folds: fold k is held out, fold k+1 selects the epoch."""
-    sentences = load_corpus()
-    assignments = read_splits()
-    recorded = len({a["fold"] for a in assignments.values()})
-    if folds != recorded:
-        raise ValueError(f"--cv {folds}, but data/splits.json records {recorded} folds")
-    extra = read_extra(extra_train, config)
+def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] = (),
+                   authored_limit: int | None = None) -> dict[str, object]:
+    """K-fold CV that measures generalisation: whole seed documents and whole team-written
+    disputes are held out (``corpus.split.grouped_folds``), never a document on both sides.
+    Each fold scores the held-out seed sentences and the held-out team-written sentences
+    apart.  ``authored_limit`` trains on only that many team-written sentences (whole
+    documents, in a fixed shuffled order): the points of a learning curve."""
+    seeds = load_corpus()
+    authored = read_extra([], config)
+    extra = [s for path in extra_train for s in read_sentences(path)]
+    fold_of = grouped_folds([*seeds, *authored], folds)
     per_fold = []
     for k in range(folds):
-        rest, held = fold_split(sentences, assignments, k)
-        dev_ids = {s.id for s in fold_split(sentences, assignments, (k + 1) % folds)[1]}
-        train_rows = [s for s in rest if s.id not in dev_ids] + extra
-        dev_rows = [s for s in rest if s.id in dev_ids]
+        held_seed = [s for s in seeds if fold_of[group_of(s)] == k]
+        held_authored = [s for s in authored if fold_of[group_of(s)] == k]
+        pool = [s for s in [*seeds, *_limit([s for s in authored if fold_of[group_of(s)] != k], authored_limit)]
+                if fold_of[group_of(s)] != k]
+        train_rows, dev_rows = _carve_dev(pool, config.seed)
         fold_dir = Path(config.output_dir) / f"fold{k}"
-        out = train(train_rows, dev_rows, replace(config, output_dir=str(fold_dir)))
-        per_fold.append(score(out, held))
-        shutil.rmtree(fold_dir, ignore_errors=True)
-    report = {"folds": per_fold, "mean_std": summarise(per_fold)}
+        out = train([*train_rows, *extra], dev_rows, replace(config, output_dir=str(fold_dir)))
+        per_fold.append({"seeds": score(out, held_seed) if held_seed else None,
+                         "authored": score(out, held_authored) if held_authored else None,
+                         "train_sentences": len(train_rows) + len(extra),
+                         "held_out": {"seeds": len(held_seed), "authored": len(held_authored)}})
+        shutil.rmtree(out, ignore_errors=True)
+    report = {"folds": per_fold, "authored_limit": authored_limit,
+              "mean_std": {part: summarise([f[part] for f in per_fold if f[part]]) for part in ("seeds", "authored")
+                           if any(f[part] for f in per_fold)}}
     Path(config.output_dir).mkdir(parents=True, exist_ok=True)
-    (Path(config.output_dir) / "cv_metrics.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    atomic_write_text(Path(config.output_dir) / "cv_metrics.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     report["summary"] = {"folds": folds, "config": asdict(config), **report["mean_std"]}
     return report
+
+
+def _limit(sentences: Sequence[Sentence], limit: int | None, seed: int = 13) -> list[Sentence]:
+    """At most ``limit`` sentences, taken as whole documents in a fixed shuffled order."""
+    if limit is None:
+        return list(sentences)
+    docs = list(dict.fromkeys(s.doc_id for s in sentences))
+    random.Random(seed).shuffle(docs)
+    kept, total = set(), 0
+    sizes = Counter(s.doc_id for s in sentences)
+    for doc in docs:
+        if total >= limit:
+            break
+        kept.add(doc)
+        total += sizes[doc]
+    return [s for s in sentences if s.doc_id in kept]
+
+
+def _carve_dev(pool: Sequence[Sentence], seed: int, share: float = 0.1) -> tuple[list[Sentence], list[Sentence]]:
+    """Hold about ``share`` of the training groups back to choose the epoch (never the test fold)."""
+    groups = list(dict.fromkeys(group_of(s) for s in pool))
+    random.Random(seed).shuffle(groups)
+    dev_groups = set(groups[:max(1, round(share * len(groups)))])
+    return [s for s in pool if group_of(s) not in dev_groups], [s for s in pool if group_of(s) in dev_groups]
 
 
 def summarise(per_fold: Sequence[dict]) -> dict[str, dict[str, str]]:
@@ -97,6 +144,7 @@ def summarise(per_fold: Sequence[dict]) -> dict[str, dict[str, str]]:
             "strict_micro_f1": [f[system]["strict"]["micro"]["f1"] for f in per_fold],
             "strict_macro_f1": [f[system]["strict"]["macro"]["f1"] for f in per_fold],
             "lenient_micro_f1": [f[system]["lenient"]["ALL"]["f1"] for f in per_fold],
+            "lenient_one_to_one_f1": [f[system]["lenient_one_to_one"]["ALL"]["f1"] for f in per_fold],
             **{f"strict_f1_{label}": [f[system]["strict"][label]["f1"] for f in per_fold]
                for label in ("CLAIM", "ACCUSATION", "APOLOGY", "DENIAL")},
             **{f"sentence_f1_{label}": [f[system]["sentence"][label]["f1"] for f in per_fold]

@@ -30,7 +30,12 @@ REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|
                        "道歉|致歉|称|说|表態|表示|聲稱|認為|指出|強調|透露|回應|宣佈|證實|承認|否認|指責|譴責|稱|說")
 INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
 OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"
-PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對方|对方")
+PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對方|对方|该公司|該公司|该企业|涉事企业|公司方面|校方|院方|"
+                           "店方|厂方|园方|平台方|该平台|该院|该局")
+# An organisation speaking of itself (本公司, 我局) rather than a person (我, 我家孩子).
+CORPORATE_FIRST_PERSON = ("我司", "本公司", "我公司", "本集团", "我局", "本局", "我院", "本院", "本刊", "本台", "本平台",
+                          "我行", "本行", "本店", "本所", "我会", "本会", "我們公司", "我们公司", "本報", "本报")
+PERSONAL_FIRST_PERSON = re.compile("我(?![们們司局院行会會])")
 NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
 AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "發信", "發布", "發表", "聲明",
                      "關於", "說明", "回應", "公開信", "发信", "发布", "发表", "：", ":")
@@ -52,15 +57,19 @@ class Mention:
 
 @dataclass
 class Attributor:
-    """Resolves parties in text; one instance per registry (jieba's dictionary is shared)."""
+    """Resolves parties in text; one instance per registry.  Party names go into a jieba
+    tokenizer of its own: adding them to jieba's shared dictionary would change how every
+    later text is cut (discovery, boundary rules), so results would depend on what ran before."""
 
     registry: PartyRegistry
     forms: dict[str, str] = field(init=False)
+    tokenizer: jieba.Tokenizer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.forms = self.registry.mentions()
+        self.tokenizer = jieba.Tokenizer()
         for form in self.forms:
-            jieba.add_word(form, freq=10**6)
+            self.tokenizer.add_word(form, freq=10**6)
 
     @cached_property
     def _longest_first(self) -> re.Pattern:
@@ -70,7 +79,7 @@ class Attributor:
     def mentions(self, text: str) -> list[Mention]:
         """Party mentions on jieba word boundaries (so 电信 is not found inside 工信部电信研究院)."""
         bounds = {0, len(text)}
-        for _, start, end in jieba.tokenize(text):
+        for _, start, end in self.tokenizer.tokenize(text):
             bounds.update((start, end))
         return [Mention(m.start(), m.end(), self.forms[m.group()])
                 for m in self._longest_first.finditer(text) if m.start() in bounds]
@@ -93,15 +102,19 @@ class Attributor:
             if any(cue in title[mention.end:mention.end + 8] for cue in AUTHOR_CUES_TITLE):
                 return mention.party
         text = "".join(sentences)
+        if not any(p in text for p in CORPORATE_FIRST_PERSON) and len(PERSONAL_FIRST_PERSON.findall(text)) >= 2:
+            return "用户"  # a complaint or a post: a person writes, about the company it names most
         if any(cue in text for cue in NEWS_CUES) or not any(p in text for p in FIRST_PERSON):
             return "媒体"  # reports and commentary: unframed assertions are the reporter's
         return most_named(m.party for m in self.mentions(text) if m.party not in GENERIC)
 
     def speaker(self, text: str, span: Span, frame_start: int, author: str | None, previous: str | None,
-                last_speaker: str | None = None, in_quote: bool = False, turn: str | None = None) -> str:
+                last_speaker: str | None = None, in_quote: bool = False, turn: str | None = None,
+                subject: str | None = None) -> str:
         """Who performs the act. ``previous``: the speaker of the span before it in this sentence;
         ``last_speaker``: the latest speaker named in the document; ``in_quote``: the sentence
-        continues a quotation opened earlier; ``turn``: the party of the current transcript turn."""
+        continues a quotation opened earlier; ``turn``: the party of the current transcript turn;
+        ``subject``: the organisation the document names most (for 该公司称)."""
         frame = text[frame_start:span.start]
         verbs = list(REPORTING.finditer(frame))
         # A party after a preposition is an object (信中对腾讯……作出回应), not the speaker.
@@ -110,8 +123,8 @@ class Attributor:
             before = [m for m in mentions if m.end <= verbs[-1].start() and verbs[-1].start() - m.end <= 12]
             if before:
                 return before[-1].party
-            if PRONOUN_FRAME.search(frame[:verbs[-1].start()]) and last_speaker:
-                return last_speaker  # 他认为 / 信中表示: whoever was speaking
+            if PRONOUN_FRAME.search(frame[:verbs[-1].start()]) and (last_speaker or subject):
+                return last_speaker or subject  # 他认为 / 信中表示 / 该公司称: whoever was speaking
             if not previous:
                 return UNKNOWN_PARTY  # someone unnamed says it: 一位律师认为
         if mentions and span.start - frame_start - mentions[-1].end <= 4:
@@ -162,7 +175,7 @@ class Attributor:
                 frame_start = label.end()
             for span in found:
                 span.speaker = self.speaker(text, span, frame_start, author, previous, last_speaker,
-                                            open_quotes > 0, turn)
+                                            open_quotes > 0, turn, subject)
                 span.target = self.target(text, span, span.speaker, context)
                 if span.label == "ACCUSATION" and span.target:
                     context[f"accuser:{span.target}"] = span.speaker

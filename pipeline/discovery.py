@@ -64,7 +64,7 @@ TITLES = (
     "总监", "经理", "店长", "厂长", "主任", "局长", "副局长", "院长", "主编", "总编辑", "记者", "律师", "代理律师",
 )
 # Words and characters that never belong to a name: they end a leftward walk from a suffix.
-STOP_POS = {"v", "vd", "vn", "p", "c", "u", "uj", "ul", "ud", "uz", "r", "d", "t", "f", "m", "q", "w", "y", "e",
+STOP_POS = {"v", "vd", "p", "c", "u", "uj", "ul", "ud", "uz", "r", "d", "t", "f", "m", "q", "w", "y", "e",
             "a", "ad", "an", "zg", "ug", "uv", "tg", "mq"}
 STOP_WORDS = {
     "该", "本", "此", "这", "那", "其", "各", "多家", "一家", "两家", "涉事", "相关", "当地", "有关", "上述", "记者",
@@ -150,6 +150,9 @@ def organisation_mentions(text: str) -> list[str]:
         while j > 0:
             prev = words[j - 1]
             coined = len(prev.word) == 1 and prev.word not in STOP_CHARS  # jieba splits unknown names per character
+            if prev.word in TRADE_WORDS and length + len(prev.word) <= 14:  # 出行, 互动: name parts whatever their tag
+                j, length = j - 1, length + len(prev.word)
+                continue
             if (prev.word in STOP_WORDS or (prev.flag in STOP_POS and not coined) or not re.fullmatch(f"[{CJK}A-Za-z0-9]+", prev.word)
                     or length + len(prev.word) > 14):
                 break
@@ -165,8 +168,10 @@ def _absorb_suffix_runs(names: list[str]) -> list[str]:
     return [n for n in names if not any(n != m and m.startswith(n) and m[len(n):] in LEGAL_FORMS for m in names)]
 
 
-def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = None, min_mentions: int = 2) -> PartyRegistry:
-    """A registry of the parties a batch names (Simplified text), minus what ``known`` covers."""
+def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = None, min_mentions: int = 1) -> PartyRegistry:
+    """A registry of the parties a batch names (Simplified text), minus what ``known`` covers.
+    A name with an organisation suffix counts from ``min_mentions`` mentions; a bare name (a brand
+    without suffix) needs three, at least one of them opening a reporting frame."""
     known_forms = set(known.mentions()) if known else set()
     text = "\n".join(sentences)
     full_names: list[str] = []
@@ -203,7 +208,7 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
         for form in (name, *forms):
             owner_of.setdefault(form, name)
     _attach_people_and_products(text, parties, owner_of, known_forms)
-    _attach_bare_names(sentences, parties, owner_of, known_forms, min_mentions)
+    _attach_bare_names(sentences, parties, owner_of, known_forms)
     return PartyRegistry(parties)
 
 
@@ -220,9 +225,22 @@ def _trim_prefix(full: str, counts: Counter[str]) -> str:
     """Drop leading words the text does not keep with the name (信中指翠岬公司 -> 翠岬公司)."""
     core = strip_suffix(full, LEGAL_FORMS)
     for k in range(1, len(core) - 1):
+        head, rest = full[:k], strip_suffix(full[k:], LEGAL_FORMS)
+        if not (head[0] in STOP_CHARS or _is_word(head)) or _only_trade_words(rest):
+            continue  # 集珀 in 集珀网络科技有限公司 is the name itself, not a leading word
         if counts.get(full[k:], 0) > counts.get(full, 0):
             return full[k:]
     return full
+
+
+def _only_trade_words(text: str) -> bool:
+    """网络科技, 电子商务: nothing but trade words, so not a name."""
+    while text:
+        word = next((w for w in sorted(TRADE_WORDS, key=len, reverse=True) if text.startswith(w)), None)
+        if word is None:
+            return False
+        text = text[len(word):]
+    return True
 
 
 def _ngram_counts(text: str, wanted: set[str]) -> Counter[str]:
@@ -287,7 +305,7 @@ def _person(candidate: str) -> str | None:
 
 
 def _attach_bare_names(sentences: Sequence[str], parties: dict[str, Party], owner_of: dict[str, str],
-                       known: set[str], min_mentions: int) -> None:
+                       known: set[str]) -> None:
     """Names with no organisation suffix (a brand such as 铜釜记) that open a reporting frame
     (铜釜记方面回应称) and recur in the batch: an alias of the organisation whose name they begin,
     else a party of their own."""
@@ -302,7 +320,7 @@ def _attach_bare_names(sentences: Sequence[str], parties: dict[str, Party], owne
     for subject in framed:
         if (subject in GENERIC_SUBJECTS or subject in known or subject in owner_of or subject in people
                 or subject[0] in STOP_CHARS or subject[-1] in STOP_CHARS or _is_word(subject) or _kind(subject) or _person(subject) == subject
-                or text.count(subject) < max(min_mentions, 3)):
+                or text.count(subject) < 3):
             continue
         owners = [name for form, name in owner_of.items() if form.startswith(subject)]
         if owners:

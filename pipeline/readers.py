@@ -126,7 +126,7 @@ def read_markdown(path: Path, text: str) -> Iterator[InputDocument | InputError]
 
 def read_jsonl(path: Path, text: str) -> Iterator[InputDocument | InputError]:
     """One document per line: ``id``, ``text`` and any metadata (title, author, date...)."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 is text
         if not line.strip():
             continue
         try:
@@ -138,7 +138,7 @@ def read_jsonl(path: Path, text: str) -> Iterator[InputDocument | InputError]:
             yield InputError(str(path), 'a JSONL document is an object with a non-empty "text"', number)
             continue
         doc_id = str(record.get("id") or f"{path.stem}-{number}")
-        metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
+        metadata = {k: v for k, v in record.items() if k not in ("id", "text")}  # kept apart from pipeline fields
         yield InputDocument(doc_id, record["text"], str(path), number, metadata)
 
 

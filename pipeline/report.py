@@ -287,7 +287,8 @@ def sentence_html(record: dict[str, Any]) -> str:
 def document_sections(records: Iterable[dict[str, Any]], metadata: dict[str, dict], tally: Tally) -> Iterator[str]:
     """One <section> per document (records of a document are consecutive), counting into tally."""
     for doc_id, group in groupby(records, key=lambda r: r["doc_id"]):
-        meta = metadata.get(doc_id, {})
+        record_meta = metadata.get(doc_id, {})
+        meta = {**record_meta.get("metadata", {}), "source": record_meta.get("source")}
         title = meta.get("title") or doc_id
         tally.documents.append((doc_id, title))
         details = [meta.get(k) for k in ("author", "date", "source")] + [doc_id]

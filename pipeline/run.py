@@ -233,7 +233,7 @@ def process_chunk(
             result.records["spans"].append(sentence.to_json())
         result.records["documents"].append(
             {"doc_id": doc.doc_id, "source": doc.source, "line": doc.line, "sentences": len(pieces),
-             "spans": sum(map(len, spans)), "traditional": model_text != doc.text, **doc.metadata})
+             "spans": sum(map(len, spans)), "traditional": model_text != doc.text, "metadata": doc.metadata})
     return results
 
 

@@ -17,7 +17,7 @@ RECORDS = [
      "spans": [{"start": 7, "end": 15, "label": "DENIAL", "speaker": "其他", "target": None, "score": 0.41}]},
     {"id": "new.s001", "doc_id": "new", "text": "公司对此深表歉意，并将全额退款。", "score": 0.95, "spans": []},
     {"id": "new.s002", "doc_id": "new", "text": "今天天气晴。", "score": 0.99, "spans": []},
-    {"id": "qq-letter-2.s001", "doc_id": "qq-letter-2", "text": "这是一个无眠之夜。", "score": 0.2, "spans": []},
+    {"id": "qq-letter-2.s041", "doc_id": "qq-letter-2", "text": "亲爱的用户，您能明白吗？", "score": 0.2, "spans": []},
 ]
 
 

@@ -56,3 +56,10 @@ def test_quoted_spans_find_offsets_and_occurrences(tmp_path):
     path.write_text(json.dumps({"id": "a.s000", "spans": [{"text": "没有", "label": "CLAIM"}]}, ensure_ascii=False) + "\n")
     with pytest.raises(CorpusError, match="not found"):
         read_quoted(path, base)
+
+
+def test_conll_i_without_b_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "loose.conll"
+    path.write_text("# id = a\n# doc_id = d\n甲\tO\t_\t_\n乙\tI-CLAIM\t甲方\t_\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"loose.conll:4: I-CLAIM does not continue"):
+        READERS["conll"](path)

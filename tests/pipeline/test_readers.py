@@ -43,3 +43,12 @@ def test_inputs_files_folders_globs(tmp_path):
     errors = [i for i in items if isinstance(i, InputError)]
     assert sorted(d.doc_id for d in docs) == ["a", "b"]
     assert len(errors) == 1 and "no such file" in errors[0].error
+
+
+def test_jsonl_keeps_line_separator_inside_text_and_counts_lines_by_newline(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    first = '{"id": "a", "text": "第一句\\u2028仍是同一记录。"}'.replace("\\u2028", "\u2028")
+    path.write_text(first + "\n{bad\n" + '{"id": "c", "text": "第三条。"}\n', encoding="utf-8")
+    items = list(read_inputs([str(path)]))
+    assert [type(i).__name__ for i in items] == ["InputDocument", "InputError", "InputDocument"]
+    assert "\u2028" in items[0].text and items[1].line == 2 and items[2].line == 3

@@ -69,7 +69,7 @@ def records():
 
 @pytest.fixture(scope="module")
 def metadata():
-    return {d.doc_id: {"title": d.title, "author": d.author, "date": d.date, "source": d.path.name}
+    return {d.doc_id: {"source": d.path.name, "metadata": {"title": d.title, "author": d.author, "date": d.date}}
             for d in read_documents().values()}
 
 
@@ -84,8 +84,8 @@ HOSTILE = [
      "spans": [{"start": 0, "end": 29, "label": "ACCUSATION", "speaker": "<b>甲</b>", "target": "乙&丙", "score": 0.5},
                {"start": 32, "end": 35, "label": "DENIAL", "speaker": "乙&丙", "target": "<b>甲</b>", "score": None}]},
 ]
-HOSTILE_META = {"evil": {"title": "<script>document.title='pwned'</script>", "author": "A & B", "date": None,
-                         "source": "<img src=x onerror=alert(1)>"}}
+HOSTILE_META = {"evil": {"source": "<img src=x onerror=alert(1)>",
+                         "metadata": {"title": "<script>document.title='pwned'</script>", "author": "A & B", "date": None}}}
 
 
 def test_gold_report_is_balanced_and_complete(records, gold, metadata):
@@ -96,7 +96,7 @@ def test_gold_report_is_balanced_and_complete(records, gold, metadata):
         assert structure.tags[tag] >= 1, tag
     assert structure.tags["section"] >= len(metadata) + len(gold["parties"])
     assert f"<b>{len(records)}</b> sentences" in page and f"<b>{len(metadata)}</b> documents" in page
-    assert all(escape(meta["title"]) in page for meta in metadata.values())
+    assert all(escape(meta["metadata"]["title"]) in page for meta in metadata.values())
 
 
 def test_every_span_is_highlighted_with_its_label(records, gold, metadata):

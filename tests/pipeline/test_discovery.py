@@ -1,0 +1,53 @@
+"""Party discovery on a small team-written batch of a dispute no registry knows."""
+import json
+
+from corpus.parties import PartyRegistry, load_registry, read_registry
+from pipeline.attribution import Attributor
+from pipeline.discovery import discover_into, discover_parties, short_forms
+from pipeline.documents import InputDocument
+
+BATCH = [
+    "澜图电器股份有限公司昨日发布声明称，网传电池起火视频系恶意剪辑。",
+    "澜图副总裁周启明表示，公司从未收到任何起火投诉。",
+    "对此，北岬出行科技有限公司回应称，视频均为真实拍摄。",
+    "北岬方面还指出，澜图旗下的澜图X5空调存在设计缺陷。",
+    "澜图称将起诉北岬。",
+    "沂川市市场监督管理局表示，已对两家公司立案调查。",
+]
+
+
+def test_full_names_short_names_people_and_products_are_found():
+    found = discover_parties(BATCH, load_registry())
+    assert {"澜图", "北岬"} <= found.names
+    lantu = found.parties["澜图"]
+    assert "澜图电器股份有限公司" in lantu.aliases and "周启明" in lantu.people and "澜图X5空调" in lantu.products
+    assert "北岬出行科技有限公司" in found.parties["北岬"].aliases
+    assert any(name.endswith("市场监督管理局") for name in found.names)
+
+
+def test_attribution_resolves_the_discovered_parties():
+    found = discover_parties(BATCH, load_registry())
+    attributor = Attributor(load_registry().extend(found))
+    assert [m.party for m in attributor.mentions(BATCH[1])][:1] == ["澜图"]  # 澜图副总裁周启明 -> 澜图
+
+
+def test_the_registry_wins_and_discovery_is_deterministic():
+    known = PartyRegistry({}).extend(load_registry())
+    first = discover_parties(BATCH, known)
+    assert list(first.parties) == list(discover_parties(BATCH, known).parties)
+    own = load_registry().extend(PartyRegistry({"澜图电器": __import__("corpus.parties").parties.Party(
+        "澜图电器", "company", ("澜图", "澜图电器股份有限公司"))}))
+    assert "澜图" not in discover_parties(BATCH, own).names
+
+
+def test_short_forms_strip_legal_form_and_trade_word():
+    assert short_forms("澜图电器股份有限公司")[:4] == ["澜图电器股份有限公司", "澜图电器", "澜图电器公司", "澜图"]
+
+
+def test_discovered_file_round_trips_as_a_registry(tmp_path):
+    items = [InputDocument(f"d{i}", text, "batch.jsonl", i) for i, text in enumerate(BATCH)]
+    path = tmp_path / "parties.discovered.json"
+    found = discover_into(items, load_registry(), path)
+    assert json.loads(path.read_text(encoding="utf-8"))["description"]
+    again = read_registry(path)
+    assert again.names == found.names and again.mentions() == found.mentions()
