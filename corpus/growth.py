@@ -20,12 +20,11 @@ from corpus.parties import PartyRegistry
 from corpus.paths import ANNOTATIONS_DIR, SPLITS_FILE
 from corpus.schema import CorpusError, Sentence, Span, atomic_write_text, jsonl_text, write_sentences
 from corpus.split import group_key
+from corpus.text import CUES
 from corpus.validate import validate
 
 
 def _cue_strength(text: str) -> int:
-    from models.baseline import CUES
-
     return sum(cue in text for cues in CUES.values() for cue in cues if len(cue) > 1)
 
 

@@ -58,7 +58,7 @@ def make_splits(
         size = 0
         # First make every label present (rarest first), leaving at least half of what is
         # still unassigned for the splits after this one.
-        for label in sorted(LABELS, key=lambda l: totals[l]):
+        for label in sorted(LABELS, key=lambda lab: totals[lab]):
             unassigned = sum(_label_counts(g)[label] for i, g in enumerate(groups) if i not in split_of)
             quota, taken = min(minimum, unassigned // 2), 0
             for g, group in enumerate(groups):
@@ -97,7 +97,7 @@ def assign_folds(groups: Sequence[Sequence[Sentence]], folds: int) -> dict[int, 
 
     def rarity(g: int) -> tuple:
         labels = _label_counts(groups[g])
-        rarest = min((totals[l] for l in labels), default=10**9)
+        rarest = min((totals[lab] for lab in labels), default=10**9)
         return (rarest, -len(groups[g]))
 
     assignment: dict[int, int] = {}
@@ -105,7 +105,7 @@ def assign_folds(groups: Sequence[Sequence[Sentence]], folds: int) -> dict[int, 
         labels = _label_counts(groups[g])
         best = min(
             range(folds),
-            key=lambda f: (sum(fold_labels[f][l] / max(totals[l], 1) for l in labels), fold_sizes[f], f),
+            key=lambda f: (sum(fold_labels[f][lab] / max(totals[lab], 1) for lab in labels), fold_sizes[f], f),
         )
         assignment[g] = best
         fold_labels[best].update(labels)

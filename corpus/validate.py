@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from pathlib import Path
 from typing import Iterable, Sequence
 
 from corpus.documents import Document, read_documents
@@ -112,7 +111,8 @@ def _check_documents(
 
 
 def check_consistency(files: dict[str, list[Sentence]]) -> list[CorpusError]:
-    """Identical sentences must carry identical labels (GUIDELINES G1)."""
+    """Identical sentences must carry identical spans and labels (GUIDELINES G1); their parties
+    may differ, since who speaks depends on the document (两份判决书里的“驳回原告的其他诉讼请求”)."""
     first: dict[str, tuple[str, Sentence]] = {}
     errors = []
     for path, sentences in files.items():
@@ -128,7 +128,7 @@ def check_consistency(files: dict[str, list[Sentence]]) -> list[CorpusError]:
 
 
 def _labels(s: Sentence) -> list[tuple]:
-    return [(x.start, x.end, x.label, x.speaker, x.target) for x in s.spans]
+    return [(x.start, x.end, x.label) for x in s.spans]
 
 
 def validate(

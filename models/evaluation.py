@@ -26,7 +26,7 @@ def strict_scores(gold: Sequence[Sentence], predicted: Sequence[Sentence]) -> di
     y_pred = [spans_to_char_tags(g.text, p.spans) for g, p in pairs]
     report = classification_report(y_true, y_pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
     rows = {}
-    for key, name in [*((l, l) for l in LABELS), ("micro avg", "micro"), ("macro avg", "macro")]:
+    for key, name in [*((lab, lab) for lab in LABELS), ("micro avg", "micro"), ("macro avg", "macro")]:
         row = report.get(key, {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0})
         rows[name] = {"precision": round(float(row["precision"]), 4), "recall": round(float(row["recall"]), 4),
                       "f1": round(float(row["f1-score"]), 4), "support": int(row["support"])}

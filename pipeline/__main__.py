@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from corpus.schema import CorpusError
-from models.embedded import EmbeddedModelError
 from models.batching import DEFAULT_BATCH_TOKENS
+from models.embedded import EmbeddedModelError
 from models.tagger import PRECISIONS, ModelLoadError
+from pipeline.documents import InputError
+from pipeline.readers import discover
 from pipeline.run import EXIT_USAGE, PredictorSpec, Settings, run
 
 
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="find the batch's parties in its own text and write OUTDIR/parties.discovered.json "
                           "(default: on; --parties files win over it)")
     tag.add_argument("--resume", action="store_true", help="finish an interrupted run in OUTDIR")
+    tag.add_argument("--overwrite", action="store_true", help="replace the results already in OUTDIR")
     tag.add_argument("--precision", choices=PRECISIONS, default="fp32",
                      help="bf16: faster, same labels (close calls are redone in fp32); int8: fastest, labels may change")
     tag.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS,
@@ -62,11 +65,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_output_dir(out: Path, resume: bool, overwrite: bool) -> str | None:
+    """Why OUTDIR cannot take this run, if it cannot: a file, or earlier results kept safe."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file; give a folder"
+    if out.is_dir() and any(out.iterdir()) and not (resume or overwrite):
+        return f"{out} already holds results; pass --resume to finish that run or --overwrite to replace it"
+    return None
+
+
+def check_inputs(inputs: list[str], out: Path) -> str | None:
+    """An empty input set is a mistake worth a message, not a silent empty run."""
+    if not any(not isinstance(found, InputError) for found in discover(inputs, out)):
+        return f"no input files found in {' '.join(inputs)}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.engine == "ray" and args.resume:
         parser.error("--resume works with the local engine; a Ray run is rerun from the start")
+    problem = check_output_dir(args.out, args.resume, args.overwrite) or check_inputs(args.inputs, args.out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens, args.threads)
         settings = Settings(batch_documents=args.batch_documents, max_sentence_chars=args.max_sentence_chars,

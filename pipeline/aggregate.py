@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
+from corpus.parties import PartyRegistry
 from corpus.schema import LABELS
 
 RELATIONS = {"ACCUSATION": "accuses", "DENIAL": "denies", "APOLOGY": "apologises_to", "CLAIM": "claims_about"}
@@ -81,8 +82,16 @@ def rebuttal_links(acts: list[Act], min_score: float = 0.35, per_denial: int = 3
     return links
 
 
-def aggregate(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The content of ``parties.json``."""
+def _names(registry: PartyRegistry | None, name: str) -> dict[str, list[str]]:
+    party = registry.parties.get(name) if registry else None
+    if party is None:
+        return {"aliases": [], "people": [], "products": []}
+    return {"aliases": list(party.aliases), "people": list(party.people), "products": list(party.products)}
+
+
+def aggregate(records: Iterable[dict[str, Any]], registry: PartyRegistry | None = None) -> dict[str, Any]:
+    """The content of ``parties.json``; with ``registry``, each party lists the names the batch
+    knows it by (aliases, people, products: discovered or given)."""
     acts = list(acts_from_records(records))
     parties: dict[str, dict[str, Any]] = defaultdict(lambda: {"counts": Counter(), "targets": defaultdict(Counter), "acts": []})
     edges: Counter = Counter()
@@ -97,7 +106,8 @@ def aggregate(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "documents": len({a.doc_id for a in acts}),
         "acts": len(acts),
         "parties": {
-            name: {"counts": {label: entry["counts"][label] for label in LABELS},
+            name: {"names": _names(registry, name),
+                   "counts": {label: entry["counts"][label] for label in LABELS},
                    "targets": {label: dict(entry["targets"][label]) for label in LABELS if entry["targets"][label]},
                    "acts": entry["acts"]}
             for name, entry in sorted(parties.items(), key=lambda kv: -sum(kv[1]["counts"].values()))

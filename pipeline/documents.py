@@ -1,6 +1,7 @@
 """Typed records passed between the pipeline's components."""
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,8 +20,10 @@ class InputDocument:
 
     @property
     def key(self) -> str:
-        """Identity of the input across runs (for --resume): its source and line."""
-        return f"{self.source}:{self.line}" if self.line is not None else self.source
+        """Identity of the input across runs (for --resume): its file, however it was named on the
+        command line (relative, absolute, through a glob), and line."""
+        real = os.path.realpath(self.source)
+        return f"{real}:{self.line}" if self.line is not None else real
 
 
 @dataclass

@@ -28,8 +28,17 @@ from corpus.parties import load_registry
 from pipeline.attribution import Attributor
 from pipeline.documents import InputDocument, InputError
 from pipeline.readers import discover, read_file
-from pipeline.run import (ItemResult, PredictorSpec, Settings, Summary, WorkDir, claim_doc_ids, conclude, process_chunk,
-                          with_discovered)
+from pipeline.run import (
+    ItemResult,
+    PredictorSpec,
+    Settings,
+    Summary,
+    WorkDir,
+    claim_doc_ids,
+    conclude,
+    process_chunk,
+    with_discovered,
+)
 
 
 def item_to_json(item: InputDocument | InputError) -> str:
@@ -110,7 +119,7 @@ def run_ray(
         claim_doc_ids(chunk, work.doc_ids)
         work.commit(chunk)
         total.add(chunk)
-    return conclude(work, out_dir, total, began)
+    return conclude(work, out_dir, total, began, load_registry(*parties))
 
 
 def _shard_results(shards: Path) -> Iterator[ItemResult]:

@@ -147,9 +147,11 @@ READERS: dict[str, Callable[[Path, str], Iterator[InputDocument | InputError]]] 
 }
 
 
-def discover(inputs: Iterable[str]) -> Iterator[Path | InputError]:
-    """Files named, found under folders (recursively, hidden files skipped) or matched by globs."""
+def discover(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[Path | InputError]:
+    """Files named, found under folders (recursively, hidden files skipped) or matched by globs;
+    each file once however it is named, and nothing under ``exclude`` (the output folder)."""
     seen: set[str] = set()
+    fence = exclude.resolve() if exclude else None
     for item in inputs:
         if os.path.isdir(item):
             found = sorted(p for p in Path(item).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts))
@@ -161,8 +163,11 @@ def discover(inputs: Iterable[str]) -> Iterator[Path | InputError]:
                 yield InputError(item, "no such file, folder or matching glob")
                 continue
         for path in found:
-            if str(path) not in seen:
-                seen.add(str(path))
+            real = path.resolve()
+            if fence and (real == fence or fence in real.parents):
+                continue  # our own outputs are never read back as input
+            if str(real) not in seen:
+                seen.add(str(real))
                 yield path
 
 
@@ -177,9 +182,9 @@ def read_file(path: Path) -> Iterator[InputDocument | InputError]:
         yield InputError(str(path), f"unreadable: {error.strerror or error}")
 
 
-def read_inputs(inputs: Iterable[str]) -> Iterator[InputDocument | InputError]:
+def read_inputs(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[InputDocument | InputError]:
     """Every document of every input, or an error record for what cannot be read."""
-    for path in discover(inputs):
+    for path in discover(inputs, exclude):
         if isinstance(path, InputError):
             yield path
         else:

@@ -19,18 +19,18 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from corpus.parties import load_registry
+from corpus.parties import PartyRegistry, load_registry
 from corpus.schema import atomic_write_text
+from corpus.script import is_traditional, to_simplified
+from corpus.segment import segment
 from models.baseline import LexiconBaseline
 from models.batching import DEFAULT_BATCH_TOKENS
 from models.tagger import Analysis, Tagger
-from corpus.segment import segment
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
 from pipeline.documents import InputDocument, InputError, TaggedSentence
 from pipeline.readers import read_inputs
-from corpus.script import is_traditional, to_simplified
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
 PARTS = ("spans", "errors", "documents")
@@ -194,7 +194,7 @@ def with_discovered(inputs: Iterable[str], parties: Sequence[str], out_dir: Path
     if not settings.discover:
         return list(parties)
     path = out_dir / DISCOVERED_FILE
-    discover_into(read_inputs(inputs), load_registry(*parties), path)
+    discover_into(read_inputs(inputs, out_dir), load_registry(*parties), path)
     return [str(path), *parties]
 
 
@@ -247,9 +247,10 @@ def run(
     predictor = spec.build()
     out_dir.mkdir(parents=True, exist_ok=True)
     work = WorkDir(out_dir, resume)
-    attributor = Attributor(load_registry(*with_discovered(inputs, parties, out_dir, settings)))
+    registry = load_registry(*with_discovered(inputs, parties, out_dir, settings))
+    attributor = Attributor(registry)
     total, began = Summary(), time.perf_counter()
-    pending = (item for item in read_inputs(inputs) if item.key not in work.done)
+    pending = (item for item in read_inputs(inputs, out_dir) if item.key not in work.done)
     while chunk := list(islice(pending, settings.batch_documents)):
         results = process_chunk(chunk, predictor, attributor, settings)
         claim_doc_ids(results, work.doc_ids)
@@ -260,22 +261,24 @@ def run(
             print(f"\r{total.line()}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
-    return conclude(work, out_dir, total, began)
+    return conclude(work, out_dir, total, began, registry)
 
 
-def conclude(work: WorkDir, out_dir: Path, total: Summary, began: float) -> tuple[int, Summary]:
+def conclude(work: WorkDir, out_dir: Path, total: Summary, began: float,
+             registry: PartyRegistry | None = None) -> tuple[int, Summary]:
     """Publish the outputs; the exit status counts errors from earlier, resumed runs too."""
-    finish(work, out_dir)
+    finish(work, out_dir, registry)
     total.seconds = time.perf_counter() - began
     total.errors = sum(1 for _ in work.records("errors"))
     return (EXIT_SOME_FAILED if total.errors else EXIT_OK), total
 
 
-def finish(work: WorkDir, out_dir: Path) -> None:
-    """Aggregate and publish: parties.json and report.html from the complete part files."""
+def finish(work: WorkDir, out_dir: Path, registry: PartyRegistry | None = None) -> None:
+    """Aggregate and publish: parties.json (with each party's names from ``registry``) and
+    report.html from the complete part files."""
     from pipeline.report import write_report
 
-    summary = aggregate(work.records("spans"))
+    summary = aggregate(work.records("spans"), registry)
     metadata = {r["doc_id"]: r for r in work.records("documents")}
     atomic_write_text(out_dir / "parties.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     write_report(out_dir / "report.html", work.records("spans"), summary, metadata)

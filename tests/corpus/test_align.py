@@ -1,7 +1,6 @@
 import pytest
 
 from corpus.align import char_tags_to_spans, spans_to_char_tags, token_tags, token_tags_to_spans
-from corpus.schema import Span
 
 
 def _key(spans):

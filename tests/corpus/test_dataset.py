@@ -19,7 +19,7 @@ def test_long_sentences_become_overlapping_windows_that_keep_every_span(char_tok
                              return_overflowing_tokens=True, return_offsets_mapping=True)
     found = set()
     for offsets, labels in zip(encoded["offset_mapping"], columns["labels"]):
-        tags = [None if l == IGNORE_INDEX else IOB2_TAGS[l] for l in labels]
+        tags = [None if tag == IGNORE_INDEX else IOB2_TAGS[tag] for tag in labels]
         found |= {(s.start, s.end, s.label) for s in token_tags_to_spans(offsets, tags)}
     # Every character tagged in the sentence is tagged in some window with the same label.
     covered = {i: label for start, end, label in found for i in range(start, end)}

@@ -85,3 +85,9 @@ def test_text_outside_documents_must_be_one_sentence(tmp_path):
 def test_identical_sentences_must_agree(tmp_path):
     other = dict(GOOD, id="y.s000", doc_id="y", spans=[])
     assert any("labelled differently" in m for m in _messages(_write(tmp_path, GOOD, other)))
+
+
+def test_identical_sentences_may_have_different_speakers_in_different_documents(tmp_path):
+    other = dict(GOOD, id="y.s000", doc_id="y",
+                 spans=[dict(GOOD["spans"][0], speaker="腾讯", target="360")])
+    assert not any("labelled differently" in m for m in _messages(_write(tmp_path, GOOD, other)))

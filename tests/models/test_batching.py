@@ -1,5 +1,6 @@
 """Token-budget batching: every item once, shortest first, within the budget."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models.batching import token_budget_batches
 

@@ -103,3 +103,37 @@ def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
     subprocess.run([*command, "--out", str(killed), "--resume"], cwd=ROOT, check=True, capture_output=True)
     for name in ("spans.jsonl", "documents.jsonl", "errors.jsonl", "parties.json"):
         assert (killed / name).read_text(encoding="utf-8") == (clean / name).read_text(encoding="utf-8"), name
+
+
+def test_results_are_never_overwritten_silently_and_empty_input_is_an_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet"]) == EXIT_OK
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet"]) == 2
+    assert "already holds results" in capsys.readouterr().err
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--overwrite"]) == EXIT_OK
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert main(["tag", str(empty), "--baseline", "lexicon", "--out", str(tmp_path / "o2"), "--quiet"]) == 2
+    assert "no input files" in capsys.readouterr().err
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(SEEDS[0]), "--quiet"]) == 2
+
+
+def test_output_inside_the_input_folder_is_not_read_back(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEEDS[0], folder / SEEDS[0].name)
+    assert main(["tag", str(folder), "--baseline", "lexicon", "--out", str(folder / "results"), "--quiet"]) == EXIT_OK
+    assert main(["tag", str(folder), "--baseline", "lexicon", "--out", str(folder / "results"), "--quiet",
+                 "--overwrite"]) == EXIT_OK
+    assert len(_lines(folder / "results" / "documents.jsonl")) == 1
+
+
+def test_same_inputs_give_byte_identical_outputs_under_different_hash_seeds(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "pipeline", "tag", *map(str, SEEDS), "--baseline", "lexicon",
+                        "--out", str(out), "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
+        outputs.append({name: (out / name).read_bytes() for name in ("spans.jsonl", "parties.json", "parties.discovered.json")})
+    assert outputs[0] == outputs[1]
