@@ -16,9 +16,9 @@ from corpus.load import load_corpus, load_splits
 from corpus.parties import load_registry
 from corpus.paths import AUTHORED_DIR
 from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
+from corpus.script import to_simplified
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
-from corpus.script import to_simplified
 from models.evaluation import error_report, errors, evaluate_predictions, format_error_report, plot_confusion
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels

@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--points", nargs="+", default=["0", "664", "2000", "all"])
     parser.add_argument("--output", type=Path, default=Path("outputs/learning_curve.json"))
+    parser.add_argument("--only-folds", type=int, nargs="+", help="run just these folds (same assignment)")
     args = parser.parse_args()
     results = json.loads(args.output.read_text(encoding="utf-8")) if args.output.exists() else {}
     for point in args.points:
@@ -32,8 +33,10 @@ def main() -> None:
         limit = None if point == "all" else int(point)
         config = replace(TrainConfig(), output_dir=f"outputs/cv-curve-{point}")
         began = time.perf_counter()
-        report = cross_validate(config, args.folds, authored_limit=limit)
-        results[point] = {"seconds": round(time.perf_counter() - began),
+        report = cross_validate(config, args.folds, authored_limit=limit, only=args.only_folds)
+        results[point] = {"seconds": round(time.perf_counter() - began), "folds": [f["fold"] for f in report["folds"]],
+                          "per_fold": [{part: f[part]["model"]["strict"]["micro"]["f1"] if f[part] else None
+                                        for part in ("seeds", "authored")} for f in report["folds"]],
                           "train_sentences": [f["train_sentences"] for f in report["folds"]],
                           "mean_std": report["mean_std"]}
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -79,18 +79,19 @@ def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> d
 
 
 def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] = (),
-                   authored_limit: int | None = None) -> dict[str, object]:
+                   authored_limit: int | None = None, only: Sequence[int] | None = None) -> dict[str, object]:
     """K-fold CV that measures generalisation: whole seed documents and whole team-written
     disputes are held out (``corpus.split.grouped_folds``), never a document on both sides.
     Each fold scores the held-out seed sentences and the held-out team-written sentences
     apart.  ``authored_limit`` trains on only that many team-written sentences (whole
-    documents, in a fixed shuffled order): the points of a learning curve."""
+    documents, in a fixed shuffled order): the points of a learning curve.  ``only`` runs just
+    those folds (same assignment), when a full CV does not fit the time at hand."""
     seeds = load_corpus()
     authored = read_extra([], config)
     extra = [s for path in extra_train for s in read_sentences(path)]
     fold_of = grouped_folds([*seeds, *authored], folds)
     per_fold = []
-    for k in range(folds):
+    for k in (only if only is not None else range(folds)):
         held_seed = [s for s in seeds if fold_of[group_of(s)] == k]
         held_authored = [s for s in authored if fold_of[group_of(s)] == k]
         pool = [s for s in [*seeds, *_limit([s for s in authored if fold_of[group_of(s)] != k], authored_limit)]
@@ -98,7 +99,7 @@ def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] 
         train_rows, dev_rows = _carve_dev(pool, config.seed)
         fold_dir = Path(config.output_dir) / f"fold{k}"
         out = train([*train_rows, *extra], dev_rows, replace(config, output_dir=str(fold_dir)))
-        per_fold.append({"seeds": score(out, held_seed) if held_seed else None,
+        per_fold.append({"fold": k, "seeds": score(out, held_seed) if held_seed else None,
                          "authored": score(out, held_authored) if held_authored else None,
                          "train_sentences": len(train_rows) + len(extra),
                          "held_out": {"seeds": len(held_seed), "authored": len(held_authored)}})

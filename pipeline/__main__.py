@@ -61,8 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="local: this machine (default); ray: a Ray cluster (RAY_ADDRESS or --ray-address)")
     tag.add_argument("--actors", type=int, default=2, help="--engine ray: model-holding actors")
     tag.add_argument("--ray-address", help="--engine ray: e.g. ray://head:10001 (default: RAY_ADDRESS, else start Ray here)")
-    tag.add_argument("--quiet", action="store_true", help="no progress line")
+    tag.add_argument("--quiet", action="store_true", help="no progress line and no library logs")
     return parser
+
+
+def quiet_libraries() -> None:
+    """--quiet: no jieba dictionary messages, no model-loading bars or reports."""
+    import logging
+
+    import jieba
+    from transformers.utils import logging as hf_logging
+
+    jieba.setLogLevel(logging.WARNING)
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def check_output_dir(out: Path, resume: bool, overwrite: bool) -> str | None:
@@ -86,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.engine == "ray" and args.resume:
         parser.error("--resume works with the local engine; a Ray run is rerun from the start")
+    if args.quiet:
+        quiet_libraries()
     problem = check_output_dir(args.out, args.resume, args.overwrite) or check_inputs(args.inputs, args.out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

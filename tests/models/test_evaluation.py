@@ -23,3 +23,17 @@ def test_lenient_credits_overlap_strict_does_not():
     pred = _s([Span(2, 7, "DENIAL")])
     report = evaluate_predictions(gold, pred)
     assert report["strict"]["micro"]["f1"] == 0.0 and report["lenient"]["ALL"]["f1"] == 1.0
+
+
+def test_error_report_sorts_every_prediction_and_counts_misses():
+    from models.evaluation import error_report
+
+    text = "澜图称北岬的说法纯属捏造，北岬恶意抹黑。我们将起诉。"
+    gold = [Sentence("x.s000", "x", text, [Span(3, 12, "DENIAL"), Span(13, 19, "ACCUSATION")])]
+    pred = [Sentence("x.s000", "x", text, [Span(3, 12, "DENIAL"), Span(14, 19, "ACCUSATION"), Span(20, 25, "CLAIM")])]
+    report = error_report(gold, pred)
+    assert report["counts"] == {"exact": 1, "wrong_label": 0, "wrong_start": 1, "wrong_end": 0, "wrong_edges": 0,
+                                "spurious": 1, "missed": 0}
+    relabelled = [Sentence("x.s000", "x", text, [Span(3, 12, "ACCUSATION")])]
+    assert error_report(gold, relabelled)["counts"]["wrong_label"] == 1
+    assert error_report(gold, relabelled)["counts"]["missed"] == 1

@@ -1,6 +1,8 @@
 """The entry scripts: one-line errors and real reports."""
 import json
 
+import pytest
+
 import evaluate
 import train
 
@@ -40,3 +42,19 @@ def test_train_config_file_and_flags(tmp_path):
     cfg.write_text(json.dumps({"epochs": 3, "learning_rate": 0.001}))
     config, _ = train.parse_args(["--config", str(cfg), "--epochs", "5", "--no-freeze-embeddings"])
     assert (config.epochs, config.learning_rate, config.freeze_embeddings) == (5, 0.001, False)
+
+
+def test_train_refuses_a_non_empty_output_dir_and_a_bad_fold_count(tmp_path, capsys):
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier results")
+    assert train.main(["--output-dir", str(out)]) == 2
+    assert "--overwrite-output-dir" in capsys.readouterr().err and (out / "keep.txt").exists()
+    with pytest.raises(SystemExit):
+        train.parse_args(["--cv", "1"])
+    assert "--cv 1" in capsys.readouterr().err
+
+
+def test_cross_validation_writes_to_its_own_directory():
+    config, _ = train.parse_args(["--cv", "3"])
+    assert config.output_dir == "outputs/cv"

@@ -67,7 +67,8 @@ def test_all_good_inputs_exit_zero(tmp_path):
 
 
 def test_missing_input_is_an_error_record(tmp_path):
-    status = main(["tag", str(tmp_path / "nope.txt"), "--baseline", "lexicon", "--out", str(tmp_path / "o"), "--quiet"])
+    status = main(["tag", str(tmp_path / "nope.txt"), str(SEEDS[0]), "--baseline", "lexicon",
+                   "--out", str(tmp_path / "o"), "--quiet"])
     assert status == EXIT_SOME_FAILED
     assert _lines(tmp_path / "o" / "errors.jsonl")[0]["error"] == "no such file, folder or matching glob"
 
