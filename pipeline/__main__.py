@@ -15,7 +15,7 @@ from models.embedded import EmbeddedModelError
 from models.tagger import PRECISIONS, ModelLoadError
 from pipeline.documents import InputError
 from pipeline.readers import discover
-from pipeline.run import EXIT_USAGE, PredictorSpec, Settings, run
+from pipeline.run import EXIT_USAGE, PredictorSpec, RunMismatch, Settings, run
 
 
 class UsageError(RuntimeError):
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                             actors=args.actors, ray_address=args.ray_address, discover=args.discover)
         engine = ENGINES[args.engine]
         status, summary = engine(args.inputs, spec, args.out, args.parties, args.resume, settings, not args.quiet)
-    except (CorpusError, ModelLoadError, EmbeddedModelError, UsageError) as error:
+    except (CorpusError, ModelLoadError, EmbeddedModelError, UsageError, RunMismatch) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     print(f"{summary.line()}; outputs in {args.out}" + ("; see errors.jsonl" if status else ""))

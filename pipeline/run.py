@@ -9,6 +9,7 @@ duplicated.  The final files are moved into place atomically.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -237,6 +238,49 @@ def process_chunk(
     return results
 
 
+class RunMismatch(ValueError):
+    """--resume on results made with another model or other settings."""
+
+
+def run_settings(spec: PredictorSpec, settings: Settings, parties: Sequence[str]) -> dict:
+    """What decides a run's results: the model (its folder and a fingerprint of its weights), the
+    tagging settings and the registries; recorded in run.json so a resume can be checked."""
+    model = None
+    if spec.model is not None:
+        folder = Path(spec.model).resolve()
+        weights = folder / "model.safetensors"
+        digest = hashlib.sha256((folder / "config.json").read_bytes() if (folder / "config.json").exists() else b"")
+        digest.update(str(weights.stat().st_size if weights.exists() else 0).encode())
+        model = {"path": str(folder), "fingerprint": digest.hexdigest()[:16]}
+    return {"model": model, "precision": spec.precision, "batch_tokens": spec.batch_tokens,
+            "discover": settings.discover, "max_sentence_chars": settings.max_sentence_chars,
+            "parties": [str(Path(p).resolve()) for p in parties]}
+
+
+def write_manifest(out_dir: Path, recorded: dict, resume: bool, summary: Summary | None = None) -> None:
+    """run.json: settings, versions and (at the end) counts and time; a resume with different
+    settings is refused instead of mixing two models' results in one folder."""
+    path = out_dir / "run.json"
+    if resume and summary is None and path.exists():
+        before = json.loads(path.read_text(encoding="utf-8")).get("settings")
+        if before != recorded:
+            raise RunMismatch(f"{out_dir} was tagged with other settings ({path}); rerun with --overwrite instead "
+                              "of --resume")
+    from importlib.metadata import PackageNotFoundError, version
+
+    def _version(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    manifest = {"settings": recorded, "versions": {n: _version(n) for n in ("zh-argmine", "torch", "transformers")}}
+    if summary is not None:
+        manifest["summary"] = {"documents": summary.documents, "sentences": summary.sentences, "spans": summary.spans,
+                               "errors": summary.errors, "seconds": round(summary.seconds, 1)}
+    atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+
+
 def run(
     inputs: Iterable[str], spec: PredictorSpec, out_dir: Path, parties: Sequence[str] = (),
     resume: bool = False, settings: Settings | None = None, progress: bool = True,
@@ -246,6 +290,8 @@ def run(
     inputs = list(inputs)  # read twice: party discovery, then tagging
     predictor = spec.build()
     out_dir.mkdir(parents=True, exist_ok=True)
+    recorded = run_settings(spec, settings, parties)
+    write_manifest(out_dir, recorded, resume)
     work = WorkDir(out_dir, resume)
     registry = load_registry(*with_discovered(inputs, parties, out_dir, settings))
     attributor = Attributor(registry)
@@ -261,7 +307,9 @@ def run(
             print(f"\r{total.line()}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
-    return conclude(work, out_dir, total, began, registry)
+    status, total = conclude(work, out_dir, total, began, registry)
+    write_manifest(out_dir, recorded, resume, total)
+    return status, total
 
 
 def conclude(work: WorkDir, out_dir: Path, total: Summary, began: float,

@@ -138,3 +138,14 @@ def test_same_inputs_give_byte_identical_outputs_under_different_hash_seeds(tmp_
                         "--out", str(out), "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
         outputs.append({name: (out / name).read_bytes() for name in ("spans.jsonl", "parties.json", "parties.discovered.json")})
     assert outputs[0] == outputs[1]
+
+
+def test_run_json_records_settings_and_resume_refuses_other_settings(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--no-discover"]) == EXIT_OK
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["discover"] is False and manifest["summary"]["documents"] == 1
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--resume"]) == 2
+    assert "other settings" in capsys.readouterr().err
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--resume",
+                 "--no-discover"]) == EXIT_OK
