@@ -60,7 +60,8 @@ def check_leaks(extra: Sequence[Sentence], held_out: Sequence[Sentence]) -> None
 
 def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> dict[str, object]:
     splits = load_splits()
-    extra = read_extra(extra_train, config)
+    extra = [*_limit(read_extra([], config), config.authored_limit or None),
+             *(s for path in extra_train for s in read_sentences(path))]
     check_leaks(extra, [*splits["dev"], *splits["test"]])
     began = time.perf_counter()
     out = train([*splits["train"], *extra], splits["dev"], config)
