@@ -52,11 +52,12 @@ def resolve_base_model(name: str) -> str:
     return name
 
 
-def new_token_classifier(base_model: str, random_init: bool = False) -> tuple[torch.nn.Module, object]:
+def new_token_classifier(base_model: str, random_init: bool = False, layers: int = 0) -> tuple[torch.nn.Module, object]:
     """A fresh tagging head on a pretrained encoder, and its tokenizer.
 
     ``random_init`` keeps the architecture and tokenizer but not the weights: the ablation
-    that shows what pretraining is worth.
+    that shows what pretraining is worth.  ``layers`` (0: all) keeps only the encoder's lowest
+    layers: a smaller, faster tagger whose layers still see the inputs they were trained on.
     """
     path = resolve_base_model(base_model)
     labels = {"num_labels": len(IOB2_TAGS), "id2label": ID2LABEL, "label2id": LABEL2ID}
@@ -73,7 +74,17 @@ def new_token_classifier(base_model: str, random_init: bool = False) -> tuple[to
         ) from None
     if not tokenizer.is_fast:
         raise ModelLoadError(f"{base_model!r} has no fast tokenizer; span alignment needs offsets")
+    if layers:
+        _keep_lowest_layers(model, layers)
     return model, tokenizer
+
+
+def _keep_lowest_layers(model: torch.nn.Module, layers: int) -> None:
+    encoder = model.base_model.encoder
+    if not 0 < layers <= len(encoder.layer):
+        raise ValueError(f"layers must be between 1 and {len(encoder.layer)}, not {layers}")
+    encoder.layer = torch.nn.ModuleList(list(encoder.layer)[:layers])
+    model.config.num_hidden_layers = layers
 
 
 def _train_settings(model_dir: Path) -> dict:

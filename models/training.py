@@ -14,17 +14,32 @@ import numpy as np
 import torch
 from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
-from transformers import DataCollatorForTokenClassification, Trainer, TrainerCallback, TrainingArguments, set_seed
+from transformers import (
+    AutoModelForTokenClassification,
+    AutoTokenizer,
+    DataCollatorForTokenClassification,
+    Trainer,
+    TrainerCallback,
+    TrainingArguments,
+    set_seed,
+)
 
 from corpus.align import IGNORE_INDEX, IOB2_TAGS
 from corpus.dataset import build_dataset_dict
 from corpus.schema import Sentence
-from models.tagger import new_token_classifier
+from models.batching import ShuffledLengthBatches
+from models.tagger import ModelLoadError, new_token_classifier, resolve_base_model
 
 
 @dataclass
 class TrainConfig:
     base_model: str = "embedded"
+    layers: int = 0  # 0: every layer of the base model; else only its lowest ``layers``
+    # Distillation: a trained tagger folder whose soft labels the model also learns from, or
+    # "auto" to train a full-size teacher on the same data first; "" trains on gold labels only.
+    teacher: str = ""
+    distil_weight: float = 0.5  # share of the loss that follows the teacher
+    distil_temperature: float = 2.0
     output_dir: str = "outputs/tagger"
     epochs: int = 0  # 0: auto_epochs(training sentences)
     learning_rate: float = 1e-4
@@ -56,20 +71,38 @@ def class_weights(labels: Sequence[Sequence[int]], power: float) -> torch.Tensor
 
 
 class WeightedTrainer(Trainer):
-    """A Trainer whose token loss is weighted per class."""
+    """A Trainer whose token loss is weighted per class, optionally mixed with a teacher's soft
+    labels (distillation), and whose batches group sentences of similar length in random order
+    (``ShuffledLengthBatches``)."""
 
-    def __init__(self, *args: Any, loss_weights: torch.Tensor, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, loss_weights: torch.Tensor, teacher: torch.nn.Module | None = None,
+                 distil_weight: float = 0.5, temperature: float = 2.0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.loss_weights = loss_weights
+        self.loss_weights, self.teacher = loss_weights, teacher
+        self.distil_weight, self.temperature = distil_weight, temperature
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         labels = inputs.pop("labels")
         outputs = model(**inputs)
+        logits = outputs.logits.view(-1, outputs.logits.size(-1))
         loss = torch.nn.functional.cross_entropy(
-            outputs.logits.view(-1, outputs.logits.size(-1)), labels.view(-1),
-            weight=self.loss_weights.to(outputs.logits.device), ignore_index=IGNORE_INDEX,
+            logits, labels.view(-1), weight=self.loss_weights.to(logits.device), ignore_index=IGNORE_INDEX,
         )
+        if self.teacher is not None and model.training:
+            with torch.no_grad():
+                taught = self.teacher(**inputs).logits.view(-1, logits.size(-1)).float()
+            keep = inputs["attention_mask"].view(-1).bool()
+            t = self.temperature
+            soft = torch.nn.functional.kl_div(torch.log_softmax(logits[keep].float() / t, -1),
+                                              torch.log_softmax(taught[keep] / t, -1), log_target=True,
+                                              reduction="batchmean") * t * t
+            loss = (1 - self.distil_weight) * loss + self.distil_weight * soft
         return (loss, outputs) if return_outputs else loss
+
+    def _get_train_sampler(self, train_dataset=None):
+        dataset = train_dataset if train_dataset is not None else self.train_dataset
+        lengths = [len(ids) for ids in dataset["input_ids"]]
+        return ShuffledLengthBatches(lengths, self.args.train_batch_size, self.args.seed)
 
 
 class KeepBest(TrainerCallback):
@@ -137,8 +170,9 @@ def publish(staging: Path, output_dir: str | Path) -> Path:
 def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: TrainConfig) -> Path:
     """Fine-tune, keep the best checkpoint by dev span F1, save a loadable directory in the
     staging folder (``staging_dir``) and return it; ``publish`` moves it into place."""
+    teacher = _teacher(train_rows, dev_rows, config)
     set_seed(config.seed)
-    model, tokenizer = new_token_classifier(config.base_model, config.random_init)
+    model, tokenizer = new_token_classifier(config.base_model, config.random_init, config.layers)
     if config.freeze_embeddings and not config.random_init:
         # ~100 sentences cannot move a 100k-row embedding table usefully; freezing it keeps the
         # pretrained character meanings and takes most parameters out of the optimiser.
@@ -163,7 +197,6 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         data_seed=config.seed,
         disable_tqdm=not os.isatty(2),
         dataloader_num_workers=0,
-        train_sampling_strategy="group_by_length",  # less padding: the 2-core CPU budget goes to real tokens
         bf16=config.bf16 and _cpu_bf16(),
         use_cpu=not torch.cuda.is_available(),
     )
@@ -177,6 +210,7 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
         compute_metrics=token_f1,
         callbacks=[keep_best],
         loss_weights=class_weights(data["train"]["labels"], config.class_weight_power),
+        teacher=teacher, distil_weight=config.distil_weight, temperature=config.distil_temperature,
     )
     trainer.train()
     out = staging_dir(config.output_dir)
@@ -186,6 +220,29 @@ def train(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: 
     (out / "train_config.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return out
+
+
+def _teacher(train_rows: Sequence[Sentence], dev_rows: Sequence[Sentence], config: TrainConfig) -> torch.nn.Module | None:
+    """The frozen teacher for distillation: ``config.teacher``'s folder, or with "auto" a
+    full-size tagger trained here first on the same rows (so cross-validation never lets a
+    teacher see a held-out fold)."""
+    if not config.teacher:
+        return None
+    folder = config.teacher
+    if folder == "auto":
+        out = Path(config.output_dir)
+        full = replace(config, layers=0, teacher="", output_dir=str(out.with_name(f".{out.name}.teacher")))
+        folder = str(train(train_rows, dev_rows, full))
+    teacher = AutoModelForTokenClassification.from_pretrained(folder).eval()
+    base = AutoTokenizer.from_pretrained(resolve_base_model(config.base_model))
+    same_vocabulary = AutoTokenizer.from_pretrained(folder).get_vocab() == base.get_vocab()
+    if config.teacher == "auto":
+        shutil.rmtree(folder, ignore_errors=True)  # held in memory; the student is what is kept
+    if not same_vocabulary:
+        raise ModelLoadError(f"teacher {folder} uses another vocabulary than {config.base_model!r}")
+    for parameter in teacher.parameters():
+        parameter.requires_grad_(False)
+    return teacher
 
 
 def _cpu_bf16() -> bool:

