@@ -24,7 +24,6 @@ from corpus.script import to_simplified
 FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
                 "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
 GENERIC = {"用户", "媒体", "其他"}
-AUTHOR_CUES = ("发信", "声明", "公开信", "致歉", "回应", "致", "發信", "聲明", "公開信", "回應")
 SPEAKER_LABEL = re.compile(r"^\s*([^：:，。\s]{1,12})[：:]")
 REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|坦言|回应|写道|宣布|证实|承认|否认|指责|谴责|"
                        "道歉|致歉|称|说|表態|表示|聲稱|認為|指出|強調|透露|回應|宣佈|證實|承認|否認|指責|譴責|稱|說")
@@ -32,13 +31,15 @@ INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
 OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"
 PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對方|对方|该公司|該公司|该企业|涉事企业|公司方面|校方|院方|"
                            "店方|厂方|园方|平台方|该平台|该院|该局")
+COMPLAINANTS = re.compile("员工|工人|职工|骑手|司机|业主|家长|患者|病人|家属|网友|网民|消费者|顾客|乘客|买家|车主|股民|投资者|"
+                         "市民|居民|村民|学生|用户|粉丝")
 # An organisation speaking of itself (本公司, 我局) rather than a person (我, 我家孩子).
 CORPORATE_FIRST_PERSON = ("我司", "本公司", "我公司", "本集团", "我局", "本局", "我院", "本院", "本刊", "本台", "本平台",
                           "我行", "本行", "本店", "本所", "我会", "本会", "我們公司", "我们公司", "本報", "本报")
 PERSONAL_FIRST_PERSON = re.compile("我(?![们們司局院行会會])")
 NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
-AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "發信", "發布", "發表", "聲明",
-                     "關於", "說明", "回應", "公開信", "发信", "发布", "发表", "：", ":")
+AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "发信", "发布", "发表", "通报", "通告",
+                     "新闻稿", "：", ":")  # matched on Simplified text
 
 
 def most_named(parties: Iterable[str]) -> str | None:
@@ -93,10 +94,10 @@ class Attributor:
                 party = value if value in self.registry.names else self.forms.get(value)
                 if party:
                     return party
-        for line in reversed(sentences[-3:]):
-            found = self.mentions(line)
-            if found and len(line) <= 12 and found[0].end - found[0].start >= len(line) - 4:
-                return found[0].party
+        for line in [*reversed(sentences[-4:]), *sentences[:1]]:
+            party = self.signature(line)
+            if party:
+                return party
         title = metadata.get("title") or (sentences[0] if sentences else "")
         for mention in self.mentions(title):
             if any(cue in title[mention.end:mention.end + 8] for cue in AUTHOR_CUES_TITLE):
@@ -107,6 +108,15 @@ class Attributor:
         if any(cue in text for cue in NEWS_CUES) or not any(p in text for p in FIRST_PERSON):
             return "媒体"  # reports and commentary: unframed assertions are the reporter's
         return most_named(m.party for m in self.mentions(text) if m.party not in GENERIC)
+
+    def signature(self, line: str) -> str | None:
+        """The party a signature or letterhead line names: a short line that is little more than
+        one name (澜图电器股份有限公司董事会, 沂岚市市场监督管理局), checked at both ends of a text
+        because a date or a contact line may follow the signature."""
+        found = [m for m in self.mentions(line) if m.party not in GENERIC]
+        if found and len(line.strip()) <= 20 and found[0].end - found[0].start >= len(line.strip()) - 4:
+            return found[0].party
+        return None
 
     def speaker(self, text: str, span: Span, frame_start: int, author: str | None, previous: str | None,
                 last_speaker: str | None = None, in_quote: bool = False, turn: str | None = None,
@@ -123,6 +133,8 @@ class Attributor:
             before = [m for m in mentions if m.end <= verbs[-1].start() and verbs[-1].start() - m.end <= 12]
             if before:
                 return before[-1].party
+            if COMPLAINANTS.search(frame[max(0, verbs[-1].start() - 12):verbs[-1].start()]):
+                return "用户"  # 多名员工称 / 家长们表示: complainant groups are 用户 (G20)
             if PRONOUN_FRAME.search(frame[:verbs[-1].start()]) and (last_speaker or subject):
                 return last_speaker or subject  # 他认为 / 信中表示 / 该公司称: whoever was speaking
             if not previous:

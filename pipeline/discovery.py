@@ -58,11 +58,19 @@ AUTHORITY_SUFFIXES = {
     "court": ("地检署", "检察署", "地方法院", "人民法院", "中级人民法院", "高级人民法院", "法院", "人民检察院", "检察院", "仲裁委员会"),
     "police": ("公安分局", "公安局", "派出所", "警察局", "警方"),
 }
+# The official short forms of authority names (沂岚市市场监督管理局 -> 沂岚市市场监管局).
+AUTHORITY_ABBREVIATIONS = {
+    "市场监督管理局": ("市场监管局", "市监局"), "人力资源和社会保障局": ("人社局",), "卫生健康委员会": ("卫健委",),
+    "中级人民法院": ("中院",), "人民法院": ("法院",), "人民检察院": ("检察院",), "政府警察局": ("警察局",),
+    "地方检察署": ("地检署",), "地方法院": ("地院",), "公安局": ("警方",), "生态环境局": ("环保局",),
+}
 TITLES = (
     "董事长", "副董事长", "总裁", "副总裁", "总经理", "副总经理", "首席执行官", "CEO", "CTO", "COO", "创始人",
     "联合创始人", "发言人", "新闻发言人", "公关总监", "公关负责人", "法务总监", "负责人", "董事会秘书", "董秘",
     "总监", "经理", "店长", "厂长", "主任", "局长", "副局长", "院长", "主编", "总编辑", "记者", "律师", "代理律师",
 )
+# Tags that may still be name parts right before 有限公司 (see organisation_mentions).
+LEGAL_NAME_POS = {"v", "vn", "mq", "ad", "a", "an"}
 # Words and characters that never belong to a name: they end a leftward walk from a suffix.
 STOP_POS = {"v", "vd", "p", "c", "u", "uj", "ul", "ud", "uz", "r", "d", "t", "f", "m", "q", "w", "y", "e",
             "a", "ad", "an", "zg", "ug", "uv", "tg", "mq"}
@@ -82,7 +90,8 @@ SURNAMES = set(
     "项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝闻"
 )
 PERSON_STOP = set("表称说在对也则就曾于向指回认强透坦承否还和与等的是又先昨今近已介告直发接随并更同亲称将被把从为")
-REPORTING = ("回应称", "回应", "表示", "声明称", "发布声明", "称", "声称", "否认", "指出", "强调", "道歉", "致歉", "澄清")
+# Verbs of a reporting frame, and 关于 of a statement's title (青禾关于……的声明).
+REPORTING = ("回应称", "回应", "表示", "声明称", "发布声明", "称", "声称", "否认", "指出", "强调", "道歉", "致歉", "澄清", "关于")
 GENERIC_SUBJECTS = {
     "记者", "对此", "公司", "该公司", "官方", "网友", "网民", "消费者", "用户", "他", "她", "他们", "她们", "对方", "双方",
     "我们", "我", "其", "律师", "专家", "业内人士", "知情人士", "相关负责人", "负责人", "客服", "警方", "法院", "本报",
@@ -111,6 +120,8 @@ def short_forms(full: str) -> list[str]:
     core = strip_suffix(full, LEGAL_FORMS)
     stem = strip_suffix(core, TRADE_WORDS)
     forms = [full, core, f"{core}公司", stem, f"{stem}公司", f"{stem}方面", f"{core}方面"]
+    forms += [full[: -len(long)] + short for long, shorts in AUTHORITY_ABBREVIATIONS.items() if full.endswith(long)
+              for short in shorts]
     return list(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 
@@ -147,9 +158,12 @@ def organisation_mentions(text: str) -> list[str]:
         if _kind(word.word) is None:
             continue
         j, length = i, len(word.word)
+        legal = word.word.endswith("有限公司") or word.word.endswith("有限责任公司")
         while j > 0:
             prev = words[j - 1]
             coined = len(prev.word) == 1 and prev.word not in STOP_CHARS  # jieba splits unknown names per character
+            # Before a legal form, verbs and measure words are name parts (配送服务有限公司, 汽车零部件有限公司).
+            coined = coined or (legal and prev.flag in LEGAL_NAME_POS)
             if prev.word in TRADE_WORDS and length + len(prev.word) <= 14:  # 出行, 互动: name parts whatever their tag
                 j, length = j - 1, length + len(prev.word)
                 continue
@@ -217,8 +231,19 @@ def _substrings(full: str) -> list[str]:
     (鹭汀 in 沅江鹭汀劳务派遣有限公司).  Authorities keep their name as written."""
     if _full_kind(full) != "company" and _full_kind(full) != "media":
         return []
-    core = strip_suffix(full, LEGAL_FORMS)
-    return [core[i:j] for i in (0, 2) for j in range(i + 2, min(len(core), i + 6) + 1)]
+    stem = name_stem(strip_suffix(full, LEGAL_FORMS))
+    return [stem[i:j] for i in (0, 2) for j in range(i + 2, min(len(stem), i + 6) + 1)]
+
+
+def name_stem(core: str) -> str:
+    """The name without the trade words after it (岩峤新能源 -> 岩峤, 苔溪生技 -> 苔溪): a short name
+    never ends inside one (岩峤新能 is a cut, not a name), and the dictionary knows trade words the
+    list lacks (滋补品, 零部件)."""
+    while True:
+        tail = next((core[k:] for k in range(2, len(core) - 1) if core[k:] in TRADE_WORDS or _is_word(core[k:])), None)
+        if tail is None:
+            return core
+        core = core[: -len(tail)]
 
 
 def _trim_prefix(full: str, counts: Counter[str]) -> str:

@@ -45,3 +45,27 @@ def test_accuracy_on_gold_spans_of_the_test_split_is_reported():
     gold = load_splits()["test"]
     scores = party_accuracy(gold, attribute_sentences(gold, ATTRIBUTOR, metadata))
     assert scores["spans"] == sum(len(s.spans) for s in gold) and scores["speaker"] > 0.5
+
+
+def _discovered(batch):
+    from pipeline.discovery import discover_parties
+    return Attributor(load_registry().extend(discover_parties(batch, load_registry())))
+
+
+def test_signature_before_a_date_and_letterhead_name_the_author():
+    letter = ["致全体员工的一封信", "公司从未拖欠任何一笔工资。", "汀苇纺织科技股份有限公司董事会", "2024年3月1日"]
+    attributor = _discovered(letter)
+    assert attributor.document_author(letter, {}) == attributor.forms["汀苇纺织科技股份有限公司"]
+    notice = ["桦溪区人民法院", "关于某案的情况说明", "本院判决桐屿公司败诉。", "桐屿公司称将上诉。"]
+    attributor = _discovered(notice)
+    assert attributor.document_author(notice, {}) == attributor.forms["桦溪区人民法院"]
+
+
+def test_a_press_release_title_names_its_author():
+    doc = ["桦溪区市场监督管理局新闻稿", "本局对桐屿公司罚款20万元。", "桐屿公司表示将整改。", "桐屿公司称已退款。"]
+    attributor = _discovered(doc)
+    assert attributor.document_author(doc, {}) == attributor.forms["桦溪区市场监督管理局"]
+
+
+def test_complainant_groups_speak_as_users():
+    assert _attribute(["对此，多名员工称，腾讯拖欠加班费。"], [[("腾讯拖欠加班费", "ACCUSATION")]]) == [[("用户", "腾讯")]]

@@ -3,7 +3,7 @@ import json
 
 from corpus.parties import PartyRegistry, load_registry, read_registry
 from pipeline.attribution import Attributor
-from pipeline.discovery import discover_into, discover_parties, short_forms
+from pipeline.discovery import discover_into, discover_parties, name_stem, short_forms
 from pipeline.documents import InputDocument
 
 BATCH = [
@@ -51,3 +51,25 @@ def test_discovered_file_round_trips_as_a_registry(tmp_path):
     assert json.loads(path.read_text(encoding="utf-8"))["description"]
     again = read_registry(path)
     assert again.names == found.names and again.mentions() == found.mentions()
+
+
+def test_short_names_never_end_inside_a_trade_word():
+    assert name_stem("岩峤新能源") == "岩峤" and name_stem("苔溪滋补品") == "苔溪"
+    found = discover_parties(["岩峤新能源股份有限公司发布公告。", "岩峤表示将起诉。", "岩峤新能股价下跌。"], load_registry())
+    assert not any(name.startswith("新能") or "岩峤新能" in party.aliases for name, party in found.parties.items())
+
+
+def test_authorities_get_their_official_short_forms():
+    batch = ["苇塘市市场监督管理局发布通报。", "苇塘市市场监管局表示已立案。"]
+    found = discover_parties(batch, load_registry())
+    assert found.mentions().get("苇塘市市场监管局") == found.mentions()["苇塘市市场监督管理局"]
+
+
+def test_verbs_and_measure_words_before_a_legal_form_are_name_parts():
+    found = discover_parties(["桐屿配送服务有限公司回应称，从未拖欠工资。", "桐屿配送表示将起诉。"], load_registry())
+    assert "桐屿配送服务有限公司" in found.mentions()
+
+
+def test_a_statement_title_names_its_author():
+    batch = ["雾栖即送关于近期网络传言的声明", "雾栖即送将全额退款。", "雾栖即送"]
+    assert "雾栖即送" in discover_parties(batch, load_registry()).mentions()
