@@ -46,7 +46,7 @@ English words. Measured by ``benchmarks/vocabulary.py``: 24,475 pieces; the shar
 mapping to <unk> is unchanged on the seeds (0), the team-written set (0.14 %) and jieba's
 dictionary (0.56 %); Latin runs take as many tokens as before in the seeds and 3 % more in the
 team-written set; the word-embedding table shrinks from 92M to 9.4M parameters and the encoder
-folder from 449 to 126 MB. Ids are renumbered in the original order
+folder from 453 to 125 MB. Ids are renumbered in the original order
 (<s> 0, <pad> 1, </s> 2, <unk> 3, <mask> last), and the Unigram scores are kept, so a text whose
 best segmentation uses only kept pieces is tokenised exactly as before. All 7,690 CJK ideographs
 occurring in the vocabulary have a single-character piece; an ideograph without one (e.g. 5,755
