@@ -14,7 +14,7 @@ from models.batching import DEFAULT_BATCH_TOKENS
 from models.embedded import EmbeddedModelError
 from models.tagger import PRECISIONS, ModelLoadError
 from pipeline.documents import InputError
-from pipeline.readers import discover
+from pipeline.readers import HTML_MODES, ReadOptions, discover
 from pipeline.run import EXIT_USAGE, PredictorSpec, RunMismatch, Settings, run
 
 
@@ -38,7 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     tag = sub.add_parser("tag", help="tag documents and aggregate per-party argument structures")
-    tag.add_argument("inputs", nargs="+", help="files, folders (recursive) or globs: .txt .jsonl .html .md")
+    tag.add_argument("inputs", nargs="+", help="files, folders (recursive) or globs: .txt .jsonl .csv .tsv .html .md")
+    tag.add_argument("--html", choices=HTML_MODES, default="article",
+                     help="article: a page's main text, without menus, ads, comments and footers (its title, "
+                          "author and date go to the metadata); raw: all visible text")
+    tag.add_argument("--text-field", default="text", help="the JSONL field or CSV/TSV column holding the text")
+    tag.add_argument("--id-field", default="id",
+                     help="the JSONL field or CSV/TSV column holding the document id (default: id, else FILE-LINE)")
     system = tag.add_mutually_exclusive_group(required=True)
     system.add_argument("--model", type=Path, help="a model directory written by train.py")
     system.add_argument("--baseline", choices=["lexicon"], help="tag with the cue-word baseline instead")
@@ -98,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.engine == "ray" and args.resume:
         parser.error("--resume works with the local engine; a Ray run is rerun from the start")
+    reading = ReadOptions(args.html, args.text_field, args.id_field)
+    if args.engine == "ray" and reading != ReadOptions():
+        parser.error("--html, --text-field and --id-field work with the local engine only")
     if args.quiet:
         quiet_libraries()
     problem = check_output_dir(args.out, args.resume, args.overwrite) or check_inputs(args.inputs, args.out)
@@ -107,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens, args.threads)
         settings = Settings(batch_documents=args.batch_documents, max_sentence_chars=args.max_sentence_chars,
-                            actors=args.actors, ray_address=args.ray_address, discover=args.discover)
+                            actors=args.actors, ray_address=args.ray_address, discover=args.discover,
+                            reading=reading)
         engine = ENGINES[args.engine]
         status, summary = engine(args.inputs, spec, args.out, args.parties, args.resume, settings, not args.quiet)
     except (CorpusError, ModelLoadError, EmbeddedModelError, UsageError, RunMismatch) as error:

@@ -1,18 +1,22 @@
-"""Reading inputs: files, folders (recursive) and globs; .txt, .jsonl, .html, .md.
+"""Reading inputs: files, folders (recursive) and globs; .txt, .jsonl, .csv, .tsv, .html, .md.
 
 Every input ends as an ``InputDocument`` or an ``InputError`` naming file and line:
-nothing is skipped silently.  Encodings are detected (UTF-8 with or without BOM,
+nothing is skipped silently.  A web page is reduced to its article (trafilatura) unless
+``ReadOptions.html`` is "raw"; a JSONL line or a CSV/TSV row is one document.  Encodings are detected (UTF-8 with or without BOM,
 UTF-16/32 with BOM, GB18030/GBK, Big5) with charset-normalizer, restricted to the
 encodings Chinese text comes in so that a binary file is not "decoded" as Latin-1.
 """
 from __future__ import annotations
 
+import csv
 import glob
+import io
 import json
 import os
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
@@ -23,8 +27,21 @@ BOMS = ((b"\xef\xbb\xbf", "utf_8_sig"), (b"\xff\xfe\x00\x00", "utf_32"), (b"\x00
         (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16"))
 
 
+HTML_MODES = ("article", "raw")
+
+
 class InputProblem(ValueError):
     """Why one input cannot be read."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read (the ``tag`` flags --html, --text-field, --id-field); the defaults are
+    the behaviour without flags, so a reader called without options reads as the CLI does."""
+
+    html: str = "article"  # "article": the page's main text (trafilatura); "raw": all visible text
+    text_field: str = "text"  # the JSONL field / CSV column holding a document's text
+    id_field: str = "id"  # the JSONL field / CSV column holding its id (else FILE-LINE)
 
 
 def decode(data: bytes) -> str:
@@ -106,25 +123,62 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     return text, heading
 
 
-def _single(path: Path, text: str, title: str | None = None) -> Iterator[InputDocument]:
+def article(html: str) -> tuple[str, dict[str, str]]:
+    """The main text of a web page and the title, author and date trafilatura finds in it: news
+    pages carry menus, ads, related headlines, comments and copyright lines that are not the text."""
+    import trafilatura
+
+    found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if found is None or not (found.text or "").strip():
+        return "", {}
+    metadata = {key: getattr(found, key) for key in ("title", "author", "date")}
+    return found.text.strip(), {key: value for key, value in metadata.items() if value}
+
+
+def _single(path: Path, text: str, metadata: dict[str, Any]) -> Iterator[InputDocument]:
     if not text.strip():
         raise InputProblem("no text")
-    yield InputDocument(path.stem, text, str(path), metadata={"title": title} if title else {})
+    yield InputDocument(path.stem, text, str(path), metadata=metadata)
 
 
-def read_txt(path: Path, text: str) -> Iterator[InputDocument | InputError]:
-    yield from _single(path, text)
+def _titled(title: str | None) -> dict[str, Any]:
+    return {"title": title} if title else {}
 
 
-def read_html(path: Path, text: str) -> Iterator[InputDocument | InputError]:
-    yield from _single(path, *html_to_text(text))
+def read_txt(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
+    yield from _single(path, text, {})
 
 
-def read_markdown(path: Path, text: str) -> Iterator[InputDocument | InputError]:
-    yield from _single(path, *markdown_to_text(text))
+def read_html(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
+    """The article (``options.html == "article"``), else, or when no article is found, the
+    visible text; a fallback says so in the metadata, since boilerplate may then be tagged."""
+    if options.html == "article":
+        body, metadata = article(text)
+        if body.strip():
+            yield from _single(path, body, metadata)
+            return
+    visible, title = html_to_text(text)
+    fallback = {"extraction": "raw-fallback"} if options.html == "article" else {}
+    yield from _single(path, visible, _titled(title) | fallback)
 
 
-def read_jsonl(path: Path, text: str) -> Iterator[InputDocument | InputError]:
+def read_markdown(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
+    visible, title = markdown_to_text(text)
+    yield from _single(path, visible, _titled(title))
+
+
+def record_document(path: Path, line: int, record: dict[str, Any], options: ReadOptions) -> InputDocument | InputError:
+    """A JSONL object or CSV row as a document: its text field, its id (else FILE-LINE) and every
+    other field as metadata, kept apart from the pipeline's own fields."""
+    text = record.get(options.text_field)
+    if not isinstance(text, str) or not text.strip():
+        return InputError(str(path), f'no text in the "{options.text_field}" field', line)
+    doc_id = str(record.get(options.id_field) or f"{path.stem}-{line}")
+    metadata = {k: v for k, v in record.items() if k not in (options.id_field, options.text_field)}
+    return InputDocument(doc_id, text, str(path), line, metadata)
+
+
+def read_jsonl(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
     """One document per line: ``id``, ``text`` and any metadata (title, author, date...)."""
     for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 is text
         if not line.strip():
@@ -134,16 +188,66 @@ def read_jsonl(path: Path, text: str) -> Iterator[InputDocument | InputError]:
         except json.JSONDecodeError as error:
             yield InputError(str(path), f"malformed JSON: {error.msg} (column {error.colno})", number)
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-            yield InputError(str(path), 'a JSONL document is an object with a non-empty "text"', number)
+        if not isinstance(record, dict):
+            yield InputError(str(path), "a JSONL line is an object", number)
             continue
-        doc_id = str(record.get("id") or f"{path.stem}-{number}")
-        metadata = {k: v for k, v in record.items() if k not in ("id", "text")}  # kept apart from pipeline fields
-        yield InputDocument(doc_id, record["text"], str(path), number, metadata)
+        yield record_document(path, number, record, options)
 
 
-READERS: dict[str, Callable[[Path, str], Iterator[InputDocument | InputError]]] = {
-    ".jsonl": read_jsonl, ".html": read_html, ".htm": read_html, ".md": read_markdown, ".markdown": read_markdown,
+def _rows(reader: Any) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """(line the row starts on, the row or the error it raised): a quoted field may span lines,
+    and the reader reads on after a malformed row."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            yield line, next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, error
+
+
+def table_row(path: Path, line: int, header: list[str], row: list[str] | csv.Error,
+              options: ReadOptions) -> InputDocument | InputError:
+    """One row as a document; a short row's missing cells are empty, a long one is an error
+    (its cells would not line up with the header)."""
+    if isinstance(row, csv.Error):
+        return InputError(str(path), f"malformed row: {row}", line)
+    if len(row) > len(header):
+        return InputError(str(path), f"{len(row)} fields in a row under a header of {len(header)}", line)
+    return record_document(path, line, dict(zip(header, row + [""] * (len(header) - len(row)))), options)
+
+
+def read_table(path: Path, text: str, options: ReadOptions, dialect: type[csv.Dialect]) -> Iterator[InputDocument | InputError]:
+    """One document per row under a header row."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))  # a long article is one field, not an error
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)  # rows end at \r or \n only, not at U+2028
+    header = next(reader, [])
+    if options.text_field not in header:
+        columns = ", ".join(header) or "none"
+        yield InputError(str(path), f'no "{options.text_field}" column (columns: {columns}); name one with --text-field', 1)
+        return
+    found = False
+    for line, row in _rows(reader):
+        if isinstance(row, list) and not any(cell.strip() for cell in row):
+            continue
+        found = True
+        yield table_row(path, line, header, row, options)
+    if not found:
+        raise InputProblem("no rows under the header")
+
+
+def read_csv(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
+    yield from read_table(path, text, options, csv.excel)
+
+
+def read_tsv(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
+    yield from read_table(path, text, options, csv.excel_tab)
+
+
+READERS: dict[str, Callable[[Path, str, ReadOptions], Iterator[InputDocument | InputError]]] = {
+    ".jsonl": read_jsonl, ".csv": read_csv, ".tsv": read_tsv, ".html": read_html, ".htm": read_html,
+    ".md": read_markdown, ".markdown": read_markdown,
 }
 
 
@@ -171,21 +275,22 @@ def discover(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[Pat
                 yield path
 
 
-def read_file(path: Path) -> Iterator[InputDocument | InputError]:
+def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[InputDocument | InputError]:
     """Every document of one file, or an error record for what cannot be read."""
     try:
         text = decode(path.read_bytes())
-        yield from READERS.get(path.suffix.lower(), read_txt)(path, text)
+        yield from READERS.get(path.suffix.lower(), read_txt)(path, text, options)
     except InputProblem as problem:
         yield InputError(str(path), str(problem))
     except OSError as error:
         yield InputError(str(path), f"unreadable: {error.strerror or error}")
 
 
-def read_inputs(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[InputDocument | InputError]:
+def read_inputs(inputs: Iterable[str], exclude: Path | None = None,
+                options: ReadOptions = ReadOptions()) -> Iterator[InputDocument | InputError]:
     """Every document of every input, or an error record for what cannot be read."""
     for path in discover(inputs, exclude):
         if isinstance(path, InputError):
             yield path
         else:
-            yield from read_file(path)
+            yield from read_file(path, options)

@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
@@ -31,7 +31,7 @@ from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
 from pipeline.documents import InputDocument, InputError, TaggedSentence
-from pipeline.readers import read_inputs
+from pipeline.readers import ReadOptions, read_inputs
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
 PARTS = ("spans", "errors", "documents")
@@ -172,6 +172,7 @@ class Settings:
     actors: int = 2  # --engine ray: model-holding actors
     discover: bool = True  # find the batch's parties in its own text (parties.discovered.json)
     ray_address: str | None = None  # --engine ray: None starts Ray on this machine (or uses RAY_ADDRESS)
+    reading: ReadOptions = ReadOptions()  # --html, --text-field, --id-field
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def with_discovered(inputs: Iterable[str], parties: Sequence[str], out_dir: Path
     if not settings.discover:
         return list(parties)
     path = out_dir / DISCOVERED_FILE
-    discover_into(read_inputs(inputs, out_dir), load_registry(*parties), path)
+    discover_into(read_inputs(inputs, out_dir, settings.reading), load_registry(*parties), path)
     return [str(path), *parties]
 
 
@@ -254,7 +255,7 @@ def run_settings(spec: PredictorSpec, settings: Settings, parties: Sequence[str]
         model = {"path": str(folder), "fingerprint": digest.hexdigest()[:16]}
     return {"model": model, "precision": spec.precision, "batch_tokens": spec.batch_tokens,
             "discover": settings.discover, "max_sentence_chars": settings.max_sentence_chars,
-            "parties": [str(Path(p).resolve()) for p in parties]}
+            "parties": [str(Path(p).resolve()) for p in parties], "reading": asdict(settings.reading)}
 
 
 def write_manifest(out_dir: Path, recorded: dict, resume: bool, summary: Summary | None = None) -> None:
@@ -296,7 +297,7 @@ def run(
     registry = load_registry(*with_discovered(inputs, parties, out_dir, settings))
     attributor = Attributor(registry)
     total, began = Summary(), time.perf_counter()
-    pending = (item for item in read_inputs(inputs, out_dir) if item.key not in work.done)
+    pending = (item for item in read_inputs(inputs, out_dir, settings.reading) if item.key not in work.done)
     while chunk := list(islice(pending, settings.batch_documents)):
         results = process_chunk(chunk, predictor, attributor, settings)
         claim_doc_ids(results, work.doc_ids)
@@ -322,14 +323,16 @@ def conclude(work: WorkDir, out_dir: Path, total: Summary, began: float,
 
 
 def finish(work: WorkDir, out_dir: Path, registry: PartyRegistry | None = None) -> None:
-    """Aggregate and publish: parties.json (with each party's names from ``registry``) and
-    report.html from the complete part files."""
+    """Aggregate and publish: parties.json (with each party's names from ``registry``),
+    report.html and the analyst exports (pipeline/export.py) from the complete part files."""
+    from pipeline.export import write_exports
     from pipeline.report import write_report
 
     summary = aggregate(work.records("spans"), registry)
     metadata = {r["doc_id"]: r for r in work.records("documents")}
     atomic_write_text(out_dir / "parties.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     write_report(out_dir / "report.html", work.records("spans"), summary, metadata)
+    write_exports(out_dir, work.records("spans"), summary, metadata)
     for name in PARTS:
         shutil.copyfile(work.part(name), work.dir / f"{name}.final")
         os.replace(work.dir / f"{name}.final", out_dir / f"{name}.jsonl")

@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 import pytest
 
+from pipeline.__main__ import build_parser, main
 from pipeline.documents import InputDocument, InputError
-from pipeline.readers import InputProblem, decode, html_to_text, markdown_to_text, read_inputs
+from pipeline.readers import InputProblem, ReadOptions, decode, html_to_text, markdown_to_text, read_file, read_inputs
 
 TEXT = "腾讯表示，360的说法不实。我们对此深表歉意。"
 
@@ -52,3 +56,154 @@ def test_jsonl_keeps_line_separator_inside_text_and_counts_lines_by_newline(tmp_
     items = list(read_inputs([str(path)]))
     assert [type(i).__name__ for i in items] == ["InputDocument", "InputError", "InputDocument"]
     assert "\u2028" in items[0].text and items[1].line == 2 and items[2].line == 3
+
+
+# Web pages: two pages written for these tests (fictional companies), each an 8-paragraph
+# article inside a menu, ads, related headlines, a comment section and a copyright footer.
+DATA = Path(__file__).parent / "data"
+PAGES = {
+    "lanfeng_statement.html": {
+        "article": ('<article class="news-article">', "</article>"),
+        "metadata": {"title": "岚峰科技回应青禾智能专利指控：相关说法与事实严重不符", "date": "2024-03-18"},
+        "author": "许宁远",
+        "menu": ["首页", "财经", "科技", "汽车", "房产", "视频", "下载客户端", "登录", "注册", "相关阅读",
+                 "分享到微信", "关于我们", "热门排行"],
+        "boilerplate": ["限时特惠！百万医疗险每月只需九块九", "工信部：加快推动智能家居标准体系建设",
+                        "市场监管总局：严厉打击家电领域虚假宣传行为", "国家知识产权局：去年发明专利授权量同比增长",
+                        "网友评论", "先把售后做好再说吧", "坐等法院判决", "支持国产品牌", "查看更多评论",
+                        "新车首付两成起", "央行：继续实施稳健的货币政策", "本网站所刊载信息，不代表本站观点",
+                        "未经授权禁止转载，违者必究", "版权所有", "ICP备"],
+    },
+    "hexi_apology.html": {
+        "article": ('<div class="content" id="content">', "</div>"),
+        "metadata": {"title": "禾溪乳业就酸奶变质事件致歉 否认使用过期原料", "date": "2023-11-02"},
+        "author": None,
+        "menu": ["北岸晨报首页", "新闻", "本地", "消费", "健康", "电子报", "订阅", "搜索", "打印本页", "关闭窗口",
+                 "返回顶部", "相关新闻", "一周热点", "网站地图"],
+        "boilerplate": ["高考志愿填报一对一指导", "工信部：推进乳制品行业数字化转型",
+                        "国家卫健委：发布新版食品安全国家标准", "秋冬季节如何挑选放心奶", "我来说两句",
+                        "赔偿标准能不能说清楚一点", "以后再也不买这个牌子了", "等监管部门的检测结果出来再下结论吧",
+                        "装修贷款低至三厘", "北岸地铁五号线年底试运营", "北岸晨报社版权所有",
+                        "未经授权禁止转载，违者必究", "新闻热线", "ICP备"],
+    },
+}
+
+
+def article_paragraphs(page: str) -> list[str]:
+    """The <p> paragraphs inside the page's article container, as the page's author wrote them."""
+    html = (DATA / page).read_text(encoding="utf-8")
+    start, end = PAGES[page]["article"]
+    body = html[html.index(start):]
+    return re.findall(r"<p>(.*?)</p>", body[:body.index(end)])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_html_article_keeps_every_paragraph_and_no_boilerplate(page):
+    expected = PAGES[page]
+    [doc] = read_file(DATA / page)
+    lines = doc.text.splitlines()
+    paragraphs = article_paragraphs(page)
+    assert 6 <= len(paragraphs) <= 10 and all(p in lines for p in paragraphs)
+    assert not [item for item in expected["menu"] if item in lines]
+    assert not [sentence for sentence in expected["boilerplate"] if sentence in doc.text]
+    assert doc.doc_id == Path(page).stem and doc.metadata.items() >= expected["metadata"].items()
+    assert "extraction" not in doc.metadata
+    assert (expected["author"] in doc.metadata["author"]) if expected["author"] else "author" not in doc.metadata
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_html_raw_keeps_all_visible_text(page):
+    [doc] = read_file(DATA / page, ReadOptions(html="raw"))
+    assert all(sentence in doc.text for sentence in PAGES[page]["boilerplate"])  # the article test is not vacuous
+    assert all(p in doc.text for p in article_paragraphs(page))
+    assert set(doc.metadata) == {"title"} and doc.metadata["title"].endswith(("东湾财经网", "北岸晨报"))
+
+
+@pytest.mark.parametrize("html, title", [
+    ("<html><head><title>公告</title></head><body><footer><p>澜图电器：今日停牌。</p></footer></body></html>", "公告"),
+    ("<p>澜图电器：今日停牌。</p>", None),
+])
+def test_html_without_an_article_falls_back_to_visible_text_and_says_so(tmp_path, html, title):
+    (tmp_path / "notice.html").write_text(html, encoding="utf-8")
+    [doc] = read_file(tmp_path / "notice.html")
+    assert doc.text == "澜图电器：今日停牌。"
+    assert doc.metadata == {"extraction": "raw-fallback", **({"title": title} if title else {})}
+
+
+def test_html_gb18030_page_through_read_inputs(tmp_path):
+    html = (DATA / "hexi_apology.html").read_text(encoding="utf-8").replace("charset=utf-8", "charset=gb18030")
+    (tmp_path / "page.htm").write_bytes(html.encode("gb18030"))
+    [doc] = read_inputs([str(tmp_path)])
+    assert all(p in doc.text for p in article_paragraphs("hexi_apology.html")) and "违者必究" not in doc.text
+
+
+# CSV / TSV: one document per row.
+
+def read_items(path: Path, options: ReadOptions = ReadOptions()) -> tuple[list[InputDocument], list[InputError]]:
+    items = list(read_file(path, options))
+    return ([i for i in items if isinstance(i, InputDocument)], [i for i in items if isinstance(i, InputError)])
+
+
+def test_csv_rows_are_documents_with_metadata_and_line_numbers(tmp_path):
+    path = tmp_path / "posts.csv"
+    path.write_bytes(("id,text,author,date\r\n"
+                      "p1,澜图电器否认质量问题。,澜图电器,2024-01-02\r\n"
+                      '"p2","第一段，含逗号。\n第二段\u2028仍在同一格。",用户,\r\n'
+                      "\r\n"
+                      ",没有编号的一条。,,2024-01-03\r\n"
+                      "p4,   ,用户,2024-01-04\r\n").encode("gb18030"))
+    docs, errors = read_items(path)
+    assert [(d.doc_id, d.line) for d in docs] == [("p1", 2), ("p2", 3), ("posts-6", 6)]
+    assert docs[0].metadata == {"author": "澜图电器", "date": "2024-01-02"} and docs[0].source == str(path)
+    assert docs[1].text == "第一段，含逗号。\n第二段\u2028仍在同一格。"
+    assert [(e.source, e.line, e.error) for e in errors] == [(str(path), 7, 'no text in the "text" field')]
+
+
+def test_tsv_with_named_text_and_id_columns(tmp_path):
+    path = tmp_path / "weibo.tsv"
+    path.write_text("编号\t正文\t来源\nw1\t青禾智能：我们从未抄袭。\t微博\nw2\t岚峰科技表示将起诉。\t\n", encoding="utf-8-sig")
+    docs, errors = read_items(path, ReadOptions(text_field="正文", id_field="编号"))
+    assert not errors and [(d.doc_id, d.text, d.metadata) for d in docs] == [
+        ("w1", "青禾智能：我们从未抄袭。", {"来源": "微博"}), ("w2", "岚峰科技表示将起诉。", {"来源": ""})]
+
+
+def test_jsonl_reads_the_named_fields_too(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"key": "k1", "body": "第一条。", "title": "标题"}\n{"key": "k2"}\n[1]\n', encoding="utf-8")
+    docs, errors = read_items(path, ReadOptions(text_field="body", id_field="key"))
+    assert [(d.doc_id, d.metadata) for d in docs] == [("k1", {"title": "标题"})]
+    assert [(e.line, e.error) for e in errors] == [(2, 'no text in the "body" field'), (3, "a JSONL line is an object")]
+
+
+@pytest.mark.parametrize("name, content, options, expected", [
+    ("a.csv", "id,content\n1,正文。\n", ReadOptions(),
+     [(1, 'no "text" column (columns: id, content); name one with --text-field')]),
+    ("b.tsv", "id\ttext\n1\t正文。\n", ReadOptions(text_field="body"),
+     [(1, 'no "body" column (columns: id, text); name one with --text-field')]),
+    ("c.csv", "id,text\n1,正文。,多出来的一格\n2,第二条。\n", ReadOptions(), [(2, "3 fields in a row under a header of 2")]),
+    ("d.csv", "id,text\n", ReadOptions(), [(None, "no rows under the header")]),
+    ("e.csv", "id,text\n\n\n", ReadOptions(), [(None, "no rows under the header")]),
+])
+def test_table_errors_name_file_and_line_in_one_line(tmp_path, name, content, options, expected):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    docs, errors = read_items(path, options)
+    assert [(e.line, e.error) for e in errors] == expected
+    assert all(e.source == str(path) and "\n" not in e.error for e in errors)
+    assert len(docs) == (1 if name == "c.csv" else 0)
+
+
+def test_csv_field_longer_than_the_csv_module_default_is_a_document(tmp_path):
+    text = "澜图电器回应称，相关报道不实。" * 10000  # 150,000 characters, over csv's 131,072 default
+    (tmp_path / "long.csv").write_text(f"id,text\nlong,{text}\n", encoding="utf-8")
+    docs, errors = read_items(tmp_path / "long.csv")
+    assert not errors and docs[0].text == text
+
+
+def test_reading_flags_reach_the_options_and_ray_refuses_them():
+    args = build_parser().parse_args(["tag", "x.csv", "--baseline", "lexicon", "--out", "o", "--html", "raw",
+                                      "--text-field", "正文", "--id-field", "编号"])
+    assert (args.html, args.text_field, args.id_field) == ("raw", "正文", "编号")
+    with pytest.raises(SystemExit) as exit_:
+        main(["tag", "x.csv", "--baseline", "lexicon", "--out", "o", "--engine", "ray", "--text-field", "正文"])
+    assert exit_.value.code == 2

@@ -102,7 +102,8 @@ def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
     process.wait()
     assert not (killed / "spans.jsonl").exists(), "the run finished before it could be killed"
     subprocess.run([*command, "--out", str(killed), "--resume"], cwd=ROOT, check=True, capture_output=True)
-    for name in ("spans.jsonl", "documents.jsonl", "errors.jsonl", "parties.json"):
+    for name in ("spans.jsonl", "documents.jsonl", "errors.jsonl", "parties.json", "spans.csv", "parties.csv",
+                 "parties.graphml"):
         assert (killed / name).read_text(encoding="utf-8") == (clean / name).read_text(encoding="utf-8"), name
 
 
@@ -136,7 +137,9 @@ def test_same_inputs_give_byte_identical_outputs_under_different_hash_seeds(tmp_
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-m", "pipeline", "tag", *map(str, SEEDS), "--baseline", "lexicon",
                         "--out", str(out), "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
-        outputs.append({name: (out / name).read_bytes() for name in ("spans.jsonl", "parties.json", "parties.discovered.json")})
+        outputs.append({name: (out / name).read_bytes() for name in ("spans.jsonl", "parties.json", "parties.discovered.json",
+                                                                     "spans.csv", "spans.parquet", "parties.csv",
+                                                                     "parties.graphml")})
     assert outputs[0] == outputs[1]
 
 
