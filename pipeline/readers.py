@@ -2,9 +2,10 @@
 
 Every input ends as an ``InputDocument`` or an ``InputError`` naming file and line:
 nothing is skipped silently.  A web page is reduced to its article (trafilatura) unless
-``ReadOptions.html`` is "raw"; a JSONL line or a CSV/TSV row is one document.  Encodings are detected (UTF-8 with or without BOM,
-UTF-16/32 with BOM, GB18030/GBK, Big5) with charset-normalizer, restricted to the
-encodings Chinese text comes in so that a binary file is not "decoded" as Latin-1.
+``ReadOptions.html`` is "raw"; a JSONL line or a CSV/TSV row is one document.  Encodings
+are detected (UTF-8 with or without BOM, UTF-16/32 with BOM, GB18030/GBK, Big5) with
+charset-normalizer, restricted to the encodings Chinese text comes in so that a binary
+file is not "decoded" as Latin-1.
 """
 from __future__ import annotations
 
@@ -25,8 +26,6 @@ from pipeline.documents import InputDocument, InputError
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_32"]
 BOMS = ((b"\xef\xbb\xbf", "utf_8_sig"), (b"\xff\xfe\x00\x00", "utf_32"), (b"\x00\x00\xfe\xff", "utf_32"),
         (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16"))
-
-
 HTML_MODES = ("article", "raw")
 
 

@@ -289,9 +289,9 @@ def document_sections(records: Iterable[dict[str, Any]], metadata: dict[str, dic
     for doc_id, group in groupby(records, key=lambda r: r["doc_id"]):
         record_meta = metadata.get(doc_id, {})
         meta = {**record_meta.get("metadata", {}), "source": record_meta.get("source")}
-        title = meta.get("title") or doc_id
+        title = str(meta.get("title") or doc_id)
         tally.documents.append((doc_id, title))
-        details = [meta.get(k) for k in ("author", "date", "source")] + [doc_id]
+        details = [str(meta[k]) for k in ("author", "date", "source") if meta.get(k) is not None] + [doc_id]  # 20101104 is a date too
         parts = [f'<section class="doc" id="doc-{escape(doc_id)}"><h3>{escape(title)}</h3>',
                  f'<p class="meta">{" · ".join(escape(d) for d in details if d)}</p>']
         for record in group:

@@ -131,6 +131,13 @@ def test_unknown_label_is_shown_not_fatal():
     assert '<mark class="act act-other"' in page and parse(page).errors == []
 
 
+def test_numbers_in_user_metadata_are_shown_not_fatal():
+    record = {"id": "d.s000", "doc_id": "d", "text": "你们必须道歉。", "spans": []}
+    metadata = {"d": {"metadata": {"date": 20101104, "author": 360, "title": 3}, "source": "d.jsonl"}}
+    page = render_report([record], {"documents": 1, "acts": 0, "parties": {}, "edges": [], "rebuttals": []}, metadata)
+    assert "20101104" in page and parse(page).errors == []
+
+
 def test_empty_batch_renders():
     page = render_report([], {"documents": 0, "acts": 0, "parties": {}, "edges": [], "rebuttals": []}, {})
     structure = parse(page)
