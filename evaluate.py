@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 from corpus.documents import read_documents
-from corpus.load import load_corpus, load_splits
+from corpus.load import authored_party_files, load_corpus, load_splits
 from corpus.parties import load_registry
-from corpus.paths import AUTHORED_DIR
 from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
 from corpus.script import to_simplified
 from corpus.split import SPLITS
@@ -81,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     # Names of one organisation match: 华为 / 华为公司, or forms recorded in any registry we have.
-    aliases = load_registry(*sorted(AUTHORED_DIR.glob("*.parties.json")), *args.parties).extend(registry).mentions()
+    aliases = load_registry(*authored_party_files(), *args.parties).extend(registry).mentions()
     report = evaluate_predictions(gold, predicted, aliases)
     report["system"] = "attribution" if args.attribution else str(args.model or f"baseline:{args.baseline}")
     report["precision"] = args.precision

@@ -41,14 +41,12 @@ SYSTEMS = ("pipeline", "tagger", "tagger-bf16", "tagger-int8")
 PRECISION = {"tagger": "fp32", "tagger-bf16": "bf16", "tagger-int8": "int8"}
 
 
-def corpus_texts() -> list[str]:
-    from corpus.load import load_corpus
-    from corpus.paths import AUTHORED_DIR
-    from corpus.schema import read_sentences
+def corpus_texts(min_chars: int = 1) -> list[str]:
+    """Every labelled sentence (seeds and team-written) in simplified script: realistic inputs."""
+    from corpus.load import load_authored, load_corpus
     from corpus.script import to_simplified
 
-    sentences = load_corpus() + [s for path in sorted(AUTHORED_DIR.glob("*.jsonl")) for s in read_sentences(path)]
-    return [to_simplified(s.text) for s in sentences]
+    return [to_simplified(s.text) for s in load_corpus() + load_authored() if len(s.text) >= min_chars]
 
 
 def replicated(texts: list[str], n: int) -> Iterator[str]:

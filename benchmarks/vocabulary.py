@@ -17,8 +17,8 @@ from pathlib import Path
 import jieba
 from tokenizers import Tokenizer
 
-from corpus.paths import AUTHORED_DIR, DATA_DIR
-from corpus.schema import read_sentences
+from corpus.load import load_authored
+from corpus.paths import DATA_DIR
 from models.embedded import METASPACE, SPECIAL_TOKENS, _tokenizer, is_isolated, kept_piece_ids, read_packed_model
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'&+\-]*")
@@ -27,7 +27,7 @@ LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'&+\-]*")
 def sources() -> dict[str, list[tuple[str, int]]]:
     """Texts with weights, per source."""
     seeds = [(path.read_text(encoding="utf-8"), 1) for path in sorted((DATA_DIR / "raw").glob("*.txt"))]
-    authored = [(s.text, 1) for path in sorted(AUTHORED_DIR.glob("*.jsonl")) for s in read_sentences(path)]
+    authored = [(s.text, 1) for s in load_authored()]
     dictionary = Path(jieba.__file__).parent / "dict.txt"
     words = [(word, int(freq)) for word, freq, *_ in (line.split() for line in dictionary.read_text(encoding="utf-8").splitlines())]
     return {"seeds": seeds, "team-written": authored, "jieba dictionary (frequency-weighted)": words}

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tagging_speed import corpus_texts  # the sibling benchmark: sys.path and the realistic inputs
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_SCRIPT = """
 import json, sys
@@ -37,17 +39,6 @@ with open(sys.argv[3], "w", encoding="utf-8") as out:
     for text, groups in zip(texts, tag(texts, batch_size=8)):
         out.write(json.dumps([[g["start"], g["end"], g["entity_group"]] for g in groups]) + "\\n")
 """
-
-
-def corpus_texts() -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    from corpus.load import load_corpus
-    from corpus.paths import AUTHORED_DIR
-    from corpus.schema import read_sentences
-    from corpus.script import to_simplified
-
-    sentences = load_corpus() + [s for path in sorted(AUTHORED_DIR.glob("*.jsonl")) for s in read_sentences(path)]
-    return [to_simplified(s.text) for s in sentences if len(s.text) > 4]
 
 
 def write_inputs(texts: list[str], n: int, documents: int, folder: Path) -> dict[str, Path]:
@@ -85,7 +76,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        inputs = write_inputs(corpus_texts(), args.sentences, args.long_documents, folder)
+        inputs = write_inputs(corpus_texts(min_chars=5), args.sentences, args.long_documents, folder)
         script = folder / "reference.py"
         script.write_text(REFERENCE_SCRIPT, encoding="utf-8")
         reference = timed([sys.executable, str(script), str(args.reference), str(inputs["short"]), str(folder / "ref.jsonl")])

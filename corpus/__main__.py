@@ -12,7 +12,7 @@ from corpus.authoring import PASSES, batch_dir, batch_sentences, final_labels, l
 from corpus.documents import read_documents
 from corpus.growth import add, export, select
 from corpus.interchange import READERS, read_quoted, write_format
-from corpus.load import annotation_files, load_corpus
+from corpus.load import annotation_files, authored_party_files, load_authored, load_corpus
 from corpus.parties import load_registry
 from corpus.paths import AUTHORED_DIR, SPLITS_FILE
 from corpus.schema import CorpusError, Sentence, iter_jsonl, read_sentences, read_text, write_sentences
@@ -31,8 +31,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     files = args.files or [*annotation_files(), *annotation_files(AUTHORED_DIR)]
-    authored_parties = sorted(AUTHORED_DIR.glob("*.parties.json"))  # the team-written set's fictional parties
-    errors = validate(files, load_registry(*authored_parties, *args.parties))
+    errors = validate(files, load_registry(*authored_party_files(), *args.parties))
     for error in errors:
         print(error, file=sys.stderr)
     print(f"{len(files)} files, {len(errors)} problems")
@@ -55,19 +54,15 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """The team-written set beside the seeds (and any other labelled files), measure by measure."""
-    groups = {"seeds": load_corpus(), "authored": [s for path in annotation_files(AUTHORED_DIR) for s in read_sentences(path)]}
+    groups = {"seeds": load_corpus(), "authored": load_authored()}
     groups.update({path.stem: read_sentences(path) for path in args.files})
     profiles = {name: realism_profile(rows) for name, rows in groups.items() if rows}
     print(json.dumps(profiles, ensure_ascii=False, indent=1) if args.json else format_comparison(profiles))
     return 0
 
 
-def _read_dir(directory: Path) -> list[Sentence]:
-    return [s for path in sorted(directory.glob("*.jsonl")) for s in read_sentences(path)]
-
-
 def cmd_agreement(args: argparse.Namespace) -> int:
-    first, second = _read_dir(args.first), _read_dir(args.second)
+    first, second = load_corpus(args.first), load_corpus(args.second)
     if args.diff:
         for row in disagreements(first, second):
             print(json.dumps(row, ensure_ascii=False))
@@ -88,7 +83,7 @@ def cmd_from_quotes(args: argparse.Namespace) -> int:
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
-    final = adjudicate(_read_dir(args.first), _read_dir(args.second), args.decisions)
+    final = adjudicate(load_corpus(args.first), load_corpus(args.second), args.decisions)
     by_doc: dict[str, list[Sentence]] = {}
     for s in final:
         by_doc.setdefault(s.doc_id, []).append(s)
@@ -99,7 +94,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
 
 def _authored_registry(extra: list[Path]):
-    return load_registry(*sorted(AUTHORED_DIR.glob("*.parties.json")), *extra)
+    return load_registry(*authored_party_files(), *extra)
 
 
 def cmd_authored(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from corpus.load import load_corpus, load_splits
+from corpus.load import annotation_files, load_corpus, load_splits
 from corpus.paths import AUTHORED_DIR
 from corpus.schema import CorpusError, Sentence, atomic_write_text, read_sentences
 from corpus.split import group_of, grouped_folds, near_duplicates
@@ -35,7 +35,7 @@ def predict_sentences(predictor, sentences: Sequence[Sentence], boundary_rules: 
 def read_extra(paths: Sequence[Path], config: TrainConfig) -> list[Sentence]:
     """Training-only sentences: the team-written set (unless ``config.authored`` is off) and any
     ``--extra-train`` files.  They are never evaluated on."""
-    authored = sorted(AUTHORED_DIR.glob("*.jsonl")) if config.authored else []
+    authored = annotation_files(AUTHORED_DIR) if config.authored else []
     return [s for path in [*authored, *paths] for s in read_sentences(path)]
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -20,7 +18,7 @@ from typing import Any, Iterable, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.schema import LABELS, atomic_write_text
+from corpus.schema import LABELS, atomic_write_bytes, atomic_write_text
 from pipeline.aggregate import RELATIONS, acts_from_records
 
 SPANS_CSV, SPANS_PARQUET = "spans.csv", "spans.parquet"
@@ -91,20 +89,7 @@ def write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
     table = pa.Table.from_pylist(rows, schema=SPAN_SCHEMA)
     buffer = pa.BufferOutputStream()
     pq.write_table(table, buffer)
-    _atomic_write_bytes(path, buffer.getvalue().to_pybytes())
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """atomic_write_text for binary files: a reader never sees a half-written parquet file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, buffer.getvalue().to_pybytes())
 
 
 def graphml(summary: dict[str, Any]) -> str:

@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from corpus.documents import read_documents
-from corpus.load import annotation_files, load_corpus, load_splits
+from corpus.load import annotation_files, authored_party_files, load_corpus, load_splits
 from corpus.schema import LABELS, read_sentences
 from corpus.split import group_key, read_splits
 from corpus.validate import validate
@@ -41,7 +41,7 @@ def test_team_written_set_is_valid_marked_and_never_evaluated():
     from corpus.paths import AUTHORED_DIR
 
     files = annotation_files(AUTHORED_DIR)
-    assert files and validate(files, load_registry(*sorted(AUTHORED_DIR.glob("*.parties.json")))) == []
+    assert files and validate(files, load_registry(*authored_party_files())) == []
     authored = [s for f in files for s in read_sentences(f)]
     assert len(authored) >= 600 and all(s.extra.get("authored") is True for s in authored)
     assert {span.label for s in authored for span in s.spans} == set(LABELS)
