@@ -163,6 +163,23 @@ def grouped_folds(sentences: Sequence[Sentence], folds: int) -> dict[str, int]:
     return assigned
 
 
+def first_documents(sentences: Sequence[Sentence], limit: int | None, seed: int = 13) -> list[Sentence]:
+    """At most about ``limit`` sentences, taken as whole documents in a fixed shuffled order,
+    so that a learning curve's smaller points are subsets of its larger ones."""
+    if limit is None:
+        return list(sentences)
+    docs = list(dict.fromkeys(s.doc_id for s in sentences))
+    random.Random(seed).shuffle(docs)
+    sizes = Counter(s.doc_id for s in sentences)
+    kept, total = set(), 0
+    for doc in docs:
+        if total >= limit:
+            break
+        kept.add(doc)
+        total += sizes[doc]
+    return [s for s in sentences if s.doc_id in kept]
+
+
 def _bigrams(text: str) -> set[str]:
     key = group_key(text)
     return {key[i:i + 2] for i in range(len(key) - 1)} or {key}

@@ -7,7 +7,6 @@ import random
 import shutil
 import statistics
 import time
-from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -15,7 +14,7 @@ from typing import Callable, Sequence
 from corpus.load import annotation_files, load_corpus, load_splits
 from corpus.paths import AUTHORED_DIR
 from corpus.schema import CorpusError, Sentence, atomic_write_text, read_sentences
-from corpus.split import group_of, grouped_folds, near_duplicates
+from corpus.split import first_documents, group_of, grouped_folds, near_duplicates
 from models.baseline import LexiconBaseline
 from models.evaluation import evaluate_predictions
 from models.tagger import Tagger
@@ -60,7 +59,7 @@ def check_leaks(extra: Sequence[Sentence], held_out: Sequence[Sentence]) -> None
 
 def train_and_report(config: TrainConfig, extra_train: Sequence[Path] = ()) -> dict[str, object]:
     splits = load_splits()
-    extra = [*_limit(read_extra([], config), config.authored_limit or None),
+    extra = [*first_documents(read_extra([], config), config.authored_limit or None),
              *(s for path in extra_train for s in read_sentences(path))]
     check_leaks(extra, [*splits["dev"], *splits["test"]])
     began = time.perf_counter()
@@ -95,8 +94,8 @@ def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] 
     for k in (only if only is not None else range(folds)):
         held_seed = [s for s in seeds if fold_of[group_of(s)] == k]
         held_authored = [s for s in authored if fold_of[group_of(s)] == k]
-        pool = [s for s in [*seeds, *_limit([s for s in authored if fold_of[group_of(s)] != k], authored_limit)]
-                if fold_of[group_of(s)] != k]
+        pool = [*(s for s in seeds if fold_of[group_of(s)] != k),
+                *first_documents([s for s in authored if fold_of[group_of(s)] != k], authored_limit)]
         train_rows, dev_rows = _carve_dev(pool, config.seed)
         fold_dir = Path(config.output_dir) / f"fold{k}"
         out = train([*train_rows, *extra], dev_rows, replace(config, output_dir=str(fold_dir)))
@@ -112,22 +111,6 @@ def cross_validate(config: TrainConfig, folds: int, extra_train: Sequence[Path] 
     atomic_write_text(Path(config.output_dir) / "cv_metrics.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     report["summary"] = {"folds": folds, "config": asdict(config), **report["mean_std"]}
     return report
-
-
-def _limit(sentences: Sequence[Sentence], limit: int | None, seed: int = 13) -> list[Sentence]:
-    """At most ``limit`` sentences, taken as whole documents in a fixed shuffled order."""
-    if limit is None:
-        return list(sentences)
-    docs = list(dict.fromkeys(s.doc_id for s in sentences))
-    random.Random(seed).shuffle(docs)
-    kept, total = set(), 0
-    sizes = Counter(s.doc_id for s in sentences)
-    for doc in docs:
-        if total >= limit:
-            break
-        kept.add(doc)
-        total += sizes[doc]
-    return [s for s in sentences if s.doc_id in kept]
 
 
 def _carve_dev(pool: Sequence[Sentence], seed: int, share: float = 0.1) -> tuple[list[Sentence], list[Sentence]]:

@@ -2,7 +2,7 @@
 import pytest
 
 from corpus.schema import Sentence
-from corpus.split import group_of, grouped_folds, near_duplicates
+from corpus.split import first_documents, group_of, grouped_folds, near_duplicates
 
 
 def _s(i, doc, dispute=None, text="甲方称乙方的说法纯属捏造。"):
@@ -18,6 +18,16 @@ def test_a_dispute_or_seed_document_is_never_split_across_folds():
         assert len({fold_of[group_of(s)] for s in rows if group_of(s) == group}) == 1
     assert {fold_of[f"seed{d}"] for d in range(3)} == {0, 1, 2}  # seeds spread over the folds
     assert group_of(rows[-1]) == "d4"  # team-written documents group by dispute
+
+
+def test_first_documents_keeps_whole_documents_and_nests_smaller_limits():
+    rows = [_s(i, f"doc{d}") for d in range(10) for i in range(d + 1)]  # documents of 1..10 sentences
+    small, large = first_documents(rows, 10), first_documents(rows, 30)
+    for kept in (small, large):
+        docs = {s.doc_id for s in kept}
+        assert all(sum(s.doc_id == d for s in kept) == sum(s.doc_id == d for s in rows) for d in docs)
+    assert 10 <= len(small) < len(large) and {s.id for s in small} <= {s.id for s in large}
+    assert first_documents(rows, None) == rows
 
 
 def test_fewer_than_two_folds_is_refused():
