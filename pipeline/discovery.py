@@ -221,6 +221,7 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
         parties[name] = Party(name, _full_kind(full) or "company", tuple(dict.fromkeys(forms)))
         for form in (name, *forms):
             owner_of.setdefault(form, name)
+    _add_titled_organisations(text, parties, owner_of, known_forms)
     _attach_people_and_products(text, parties, owner_of, known_forms)
     _attach_bare_names(sentences, parties, owner_of, known_forms)
     return PartyRegistry(parties)
@@ -299,6 +300,27 @@ def _short_names(full: str, fulls: Sequence[str], counts: Counter[str]) -> list[
 def _is_word(piece: str) -> bool:
     """An ordinary word of jieba's dictionary (a common noun, a verb), not a coined name."""
     return jieba.dt.FREQ.get(piece, 0) >= 50
+
+
+def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: dict[str, str], known: set[str]) -> None:
+    """Organisations named only through their people (琨川移动副总经理符正昕): the longest run before
+    a title and a person's name that the batch also uses elsewhere is a name, so its people can be
+    attached to it and its speakers resolved."""
+    title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    for m in re.finditer(f"([{CJK}]{{2,8}}?)(?:的)?({title})([{CJK}]{{2,3}})", text):
+        if not _person(m.group(3)):
+            continue
+        run = m.group(1)
+        for k in range(max(0, len(run) - 6), len(run) - 1):
+            name = run[k:]
+            if name in owner_of or name in known:
+                break  # a known organisation: _attach_people_and_products ties the person to it
+            if (text.count(name) < 2 or name[0] in STOP_CHARS or name in GENERIC_SUBJECTS or _is_word(name)
+                    or any(name.startswith(w) for w in STOP_WORDS if len(w) > 1) or _person(name) == name):
+                continue
+            parties[name] = Party(name, _kind(name) or "company", (f"{name}方面",))
+            owner_of[name] = name
+            break
 
 
 def _attach_people_and_products(text: str, parties: dict[str, Party], owner_of: dict[str, str],
