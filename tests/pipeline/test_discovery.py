@@ -73,3 +73,14 @@ def test_verbs_and_measure_words_before_a_legal_form_are_name_parts():
 def test_a_statement_title_names_its_author():
     batch = ["雾栖即送关于近期网络传言的声明", "雾栖即送将全额退款。", "雾栖即送"]
     assert "雾栖即送" in discover_parties(batch, load_registry()).mentions()
+
+
+def test_an_organisation_named_only_through_its_people_is_found():
+    batch = ["对话沣潭移动副总经理符景川：我们接受处罚。",
+             "沣潭移动副总经理符景川表示，网间扩容已在推进。",
+             "符景川：这个说法我不能接受。",
+             "该公司副总裁魏明表示不知情。"]
+    found = discover_parties(batch, load_registry())
+    assert found.names == {"沣潭移动"} and found.parties["沣潭移动"].people == ("符景川",)
+    attributor = Attributor(load_registry().extend(found))
+    assert [m.party for m in attributor.mentions(batch[2])] == ["沣潭移动"]  # a transcript turn resolves
