@@ -69,3 +69,15 @@ def test_a_press_release_title_names_its_author():
 
 def test_complainant_groups_speak_as_users():
     assert _attribute(["对此，多名员工称，腾讯拖欠加班费。"], [[("腾讯拖欠加班费", "ACCUSATION")]]) == [[("用户", "腾讯")]]
+
+
+def test_unknown_turn_names_and_post_handles():
+    interview = ["记者：有人说贵司拖欠货款。", "闻溪禾：这个说法不成立。", "记者：那为何停止供货？", "闻溪禾：我们按合同办事。"]
+    result = _attribute(interview, [[], [("这个说法不成立", "DENIAL")], [], [("我们按合同办事", "CLAIM")]],
+                        {"author": "媒体"})
+    assert [r[0][0] for r in (result[1], result[3])] == ["闻溪禾", "闻溪禾"]  # a person in their own right
+    thread = ["@咖啡续命的阿柒：腾讯又在偷偷扫描硬盘。", "@刘畅 回复 @咖啡续命的阿柒：没有这回事。"]
+    result = _attribute(thread, [[("腾讯又在偷偷扫描硬盘", "ACCUSATION")], [("没有这回事", "DENIAL")]])
+    assert result == [[("用户", "腾讯")], [("腾讯", "用户")]]  # the replier speaks, for his company
+    heading = ["处理结果：对涉事门店罚款。"]  # a heading used once is not a turn
+    assert _attribute(heading, [[("对涉事门店罚款", "CLAIM")]], {"author": "腾讯"}) == [[("腾讯", None)]]
