@@ -4,8 +4,10 @@ Speaker, in order: a transcript speaker label (``刘畅：``); the last party na
 reporting frame before the span (``360表示，`` / ``腾讯高管……称``); first person (我们, 本公司)
 or no frame at all -> the document's author (metadata, signature line, title); else 其他.
 Target: the first other named party inside the span; else a default by act type
-(APOLOGY -> 用户; DENIAL -> the latest party that accused the speaker; ACCUSATION -> the
-party the speaker accused last, else the company the document names most; CLAIM -> none).
+(APOLOGY -> 用户; DENIAL -> the latest party that accused the speaker, else the latest accuser,
+else the company the document names most; ACCUSATION -> the party the speaker accused last, else
+the company the document names most, and only then a generic party inside the span (投资者 in
+"把投资者当傻子" is the victim, not the accused); CLAIM -> none).
 """
 from __future__ import annotations
 
@@ -165,11 +167,12 @@ class Attributor:
             return named[0]
         if span.label == "APOLOGY":
             return "用户"
+        subject = context.get("subject") if context.get("subject") != speaker else None
         if span.label == "DENIAL":
-            return context.get(f"accuser:{speaker}") or (inside[0] if inside else None)
+            latest = context.get("accuser") if context.get("accuser") != speaker else None
+            return context.get(f"accuser:{speaker}") or latest or subject or (inside[0] if inside else None)
         if span.label == "ACCUSATION":
-            fallback = context.get("subject") if context.get("subject") != speaker else None
-            return (inside[0] if inside else None) or context.get(f"accused:{speaker}") or fallback
+            return context.get(f"accused:{speaker}") or subject or (inside[0] if inside else None)
         return None  # a CLAIM names its party or is about the speaker itself (spec case 11)
 
     def turn_party(self, label: re.Match, labels: Counter) -> str | None:
@@ -205,6 +208,7 @@ class Attributor:
                 if span.label == "ACCUSATION" and span.target:
                     context[f"accuser:{span.target}"] = span.speaker
                     context[f"accused:{span.speaker}"] = span.target
+                    context["accuser"] = span.speaker
                 previous, frame_start = span.speaker, span.end
                 if span.speaker != author:
                     last_speaker = span.speaker

@@ -81,3 +81,12 @@ def test_unknown_turn_names_and_post_handles():
     assert result == [[("用户", "腾讯")], [("腾讯", "用户")]]  # the replier speaks, for his company
     heading = ["处理结果：对涉事门店罚款。"]  # a heading used once is not a turn
     assert _attribute(heading, [[("对涉事门店罚款", "CLAIM")]], {"author": "腾讯"}) == [[("腾讯", None)]]
+
+
+def test_targets_fall_back_on_the_document_not_on_a_victim_named_in_the_span():
+    doc = ["腾讯称，360恶意劫持QQ。", "360表示，这个说法毫无根据。", "有网友称，这分明是在把用户当傻子。"]
+    result = _attribute(doc, [[("360恶意劫持QQ", "ACCUSATION")], [("这个说法毫无根据", "DENIAL")],
+                              [("这分明是在把用户当傻子", "ACCUSATION")]])
+    assert result[1] == [("360", "腾讯")] and result[2] == [("用户", "腾讯")]
+    unanswered = ["网传金山窃取数据。", "金山表示，此说法纯属捏造。"]  # the accuser is unnamed
+    assert _attribute(unanswered, [[], [("此说法纯属捏造", "DENIAL")]])[1][0][0] == "金山"
