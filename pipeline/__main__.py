@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="local: this machine (default); ray: a Ray cluster (RAY_ADDRESS or --ray-address)")
     tag.add_argument("--actors", type=int, default=2, help="--engine ray: model-holding actors")
     tag.add_argument("--ray-address", help="--engine ray: e.g. ray://head:10001 (default: RAY_ADDRESS, else start Ray here)")
-    tag.add_argument("--quiet", action="store_true", help="no progress line and no library logs")
+    tag.add_argument("--quiet", action="store_true", help="no progress bar and no library logs")
     return parser
 
 

@@ -71,6 +71,10 @@ TITLES = (
 )
 # Tags that may still be name parts right before 有限公司 (see organisation_mentions).
 LEGAL_NAME_POS = {"v", "vn", "mq", "ad", "a", "an"}
+# Parts of speech that mark a discovered name as a phrase cut from its sentence (see name_like).
+PHRASE_POS = {"v", "r", "d", "p", "c", "f", "m", "t"}
+CLOSER_POS = {"f", "r", "d", "u", "c", "p", "m"}
+OPENER_POS = {"a", "r", "m", "ug", "p", "d"}
 # Words and characters that never belong to a name: they end a leftward walk from a suffix.
 STOP_POS = {"v", "vd", "p", "c", "u", "uj", "ul", "ud", "uz", "r", "d", "t", "f", "m", "q", "w", "y", "e",
             "a", "ad", "an", "zg", "ug", "uv", "tg", "mq"}
@@ -224,7 +228,7 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
     _add_titled_organisations(text, parties, owner_of, known_forms)
     _attach_people_and_products(text, parties, owner_of, known_forms)
     _attach_bare_names(sentences, parties, owner_of, known_forms)
-    return PartyRegistry(parties)
+    return PartyRegistry({name: party for name, party in parties.items() if name_like(name)})
 
 
 def _substrings(full: str) -> list[str]:
@@ -295,6 +299,21 @@ def _short_names(full: str, fulls: Sequence[str], counts: Counter[str]) -> list[
             continue
         standalone.append(sub)
     return standalone
+
+
+def name_like(name: str) -> bool:
+    """Whether a discovered name reads as a name and not as a phrase cut from its sentence (公司前,
+    视频中, 我们不, 发布视频, 你公司): 公司 only at the end, no pronoun-like single character first, no
+    locative, pronoun or adverb single character last, and no dictionary verb, pronoun, adverb or
+    preposition of two or more characters that is not a trade word (出行 and 互动 are name parts).
+    Other single characters stay allowed: jieba cuts coined names per character (嵘行, 鲸比)."""
+    words = list(jieba.posseg.cut(name))
+    if not words or "公司" in strip_suffix(name, LEGAL_FORMS):
+        return False
+    first, last = words[0], words[-1]
+    if (len(first.word) == 1 and first.flag in OPENER_POS) or (len(last.word) == 1 and last.flag in CLOSER_POS):
+        return False
+    return not any(len(w.word) >= 2 and w.flag in PHRASE_POS and w.word not in TRADE_WORDS for w in words)
 
 
 def _is_word(piece: str) -> bool:

@@ -28,17 +28,8 @@ from corpus.parties import load_registry
 from pipeline.attribution import Attributor
 from pipeline.documents import InputDocument, InputError
 from pipeline.readers import discover, read_file
-from pipeline.run import (
-    ItemResult,
-    PredictorSpec,
-    Settings,
-    Summary,
-    WorkDir,
-    claim_doc_ids,
-    conclude,
-    process_chunk,
-    with_discovered,
-)
+from pipeline.run import PredictorSpec, Settings, Summary, conclude, process_chunk, with_discovered
+from pipeline.workstore import ItemResult, WorkDir, claim_doc_ids
 
 
 def item_to_json(item: InputDocument | InputError) -> str:

@@ -2,13 +2,15 @@
 
 Every input ends as an ``InputDocument`` or an ``InputError`` naming file and line:
 nothing is skipped silently.  A web page is reduced to its article (trafilatura) unless
-``ReadOptions.html`` is "raw"; a JSONL line or a CSV/TSV row is one document.  Encodings
+``ReadOptions.html`` is "raw"; a JSONL line or a CSV/TSV row is one document, and JSONL is
+read a line at a time (a file of any size in little memory).  Encodings
 are detected (UTF-8 with or without BOM, UTF-16/32 with BOM, GB18030/GBK, Big5) with
 charset-normalizer, restricted to the encodings Chinese text comes in so that a binary
 file is not "decoded" as Latin-1.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import io
@@ -17,7 +19,7 @@ import os
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
@@ -27,6 +29,7 @@ CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_32"
 BOMS = ((b"\xef\xbb\xbf", "utf_8_sig"), (b"\xff\xfe\x00\x00", "utf_32"), (b"\x00\x00\xfe\xff", "utf_32"),
         (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16"))
 HTML_MODES = ("article", "raw")
+HEAD_BYTES = 1 << 16  # the start of a JSONL file, from which the encoding of its lines is judged
 
 
 class InputProblem(ValueError):
@@ -49,7 +52,10 @@ def decode(data: bytes) -> str:
         raise InputProblem("empty file")
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputProblem(f"undecodable bytes: not {encoding.removesuffix('_sig')}") from None
     if b"\x00" not in data:
         try:
             return data.decode("utf-8")
@@ -177,20 +183,67 @@ def record_document(path: Path, line: int, record: dict[str, Any], options: Read
     return InputDocument(doc_id, text, str(path), line, metadata)
 
 
-def read_jsonl(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocument | InputError]:
-    """One document per line: ``id``, ``text`` and any metadata (title, author, date...)."""
-    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 is text
-        if not line.strip():
-            continue
+def line_encoding(head: bytes) -> str | None:
+    """The encoding to decode each line of a one-record-per-line file in, judged from its first
+    bytes: UTF-8 (a BOM, if any, dropped) unless they are in another Chinese encoding.  None where
+    lines cannot be cut at b"\n" in bytes (UTF-16/32, NUL bytes): then the file is decoded whole,
+    as other files are."""
+    if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # a character cut at the end is fine
+        return "utf_8_sig"
+    except UnicodeDecodeError:
+        best = None if head.startswith(codecs.BOM_UTF8) else from_bytes(
+            head[: head.rfind(b"\n") + 1] or head, cp_isolation=CHINESE_ENCODINGS).best()
+        return best.encoding if best else "utf_8_sig"  # lines that are not UTF-8 become errors one by one
+
+
+def _decoded_lines(handle: BinaryIO, encoding: str | None) -> Iterator[str | InputProblem]:
+    if encoding is None:
+        yield from decode(handle.read()).split("\n")  # not splitlines(): U+2028 is text
+        return
+    for raw in handle:  # binary lines end at b"\n" only
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield InputError(str(path), f"malformed JSON: {error.msg} (column {error.colno})", number)
-            continue
-        if not isinstance(record, dict):
-            yield InputError(str(path), "a JSONL line is an object", number)
-            continue
-        yield record_document(path, number, record, options)
+            yield raw.decode(encoding)
+        except UnicodeDecodeError:
+            yield InputProblem(f"undecodable bytes: not {encoding.removesuffix('_sig')}")
+
+
+def record_lines(path: Path) -> Iterator[tuple[int, str | InputProblem]]:
+    """(line number, text) of every non-blank line of a JSONL file, read a line at a time so that
+    a large file is never held in memory whole; a line that does not decode is an InputProblem
+    for that line alone."""
+    with open(path, "rb") as handle:
+        encoding = line_encoding(handle.read(HEAD_BYTES))
+        handle.seek(0)
+        for number, line in enumerate(_decoded_lines(handle, encoding), start=1):
+            if isinstance(line, InputProblem) or line.strip():
+                yield number, line
+
+
+def jsonl_item(path: Path, number: int, line: str | InputProblem, options: ReadOptions) -> InputDocument | InputError:
+    """One JSONL line as a document, or the error record saying what is wrong with that line."""
+    if isinstance(line, InputProblem):
+        return InputError(str(path), str(line), number)
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return InputError(str(path), f"malformed JSON: {error.msg} (column {error.colno})", number)
+    if not isinstance(record, dict):
+        return InputError(str(path), "a JSONL line is an object", number)
+    return record_document(path, number, record, options)
+
+
+def read_jsonl(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[InputDocument | InputError]:
+    """One document per line: ``id``, ``text`` and any metadata (title, author, date...); the
+    first documents come while the rest of the file is still unread."""
+    found = False
+    for number, line in record_lines(path):
+        found = True
+        yield jsonl_item(path, number, line, options)
+    if not found:
+        raise InputProblem("empty file")
 
 
 def _rows(reader: Any) -> Iterator[tuple[int, list[str] | csv.Error]]:
@@ -245,9 +298,10 @@ def read_tsv(path: Path, text: str, options: ReadOptions) -> Iterator[InputDocum
 
 
 READERS: dict[str, Callable[[Path, str, ReadOptions], Iterator[InputDocument | InputError]]] = {
-    ".jsonl": read_jsonl, ".csv": read_csv, ".tsv": read_tsv, ".html": read_html, ".htm": read_html,
+    ".csv": read_csv, ".tsv": read_tsv, ".html": read_html, ".htm": read_html,
     ".md": read_markdown, ".markdown": read_markdown,
 }
+LINE_READERS: dict[str, Callable[[Path, ReadOptions], Iterator[InputDocument | InputError]]] = {".jsonl": read_jsonl}
 
 
 def discover(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[Path | InputError]:
@@ -276,13 +330,37 @@ def discover(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[Pat
 
 def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[InputDocument | InputError]:
     """Every document of one file, or an error record for what cannot be read."""
+    suffix = path.suffix.lower()
     try:
-        text = decode(path.read_bytes())
-        yield from READERS.get(path.suffix.lower(), read_txt)(path, text, options)
+        if suffix in LINE_READERS:
+            yield from LINE_READERS[suffix](path, options)
+        else:
+            yield from READERS.get(suffix, read_txt)(path, decode(path.read_bytes()), options)
     except InputProblem as problem:
         yield InputError(str(path), str(problem))
     except OSError as error:
         yield InputError(str(path), f"unreadable: {error.strerror or error}")
+
+
+def count_items(path: Path) -> int | None:
+    """How many items (documents and error records) ``read_file`` will yield for a file, where
+    that is cheap to know: one for a single-document file, one per non-blank line of JSONL (a
+    line scan); None for CSV/TSV, whose rows may span lines."""
+    suffix = path.suffix.lower()
+    if READERS.get(suffix) in (read_csv, read_tsv):
+        return None
+    if suffix not in LINE_READERS:
+        return 1
+    try:
+        return sum(1 for _ in record_lines(path)) or 1  # an empty file is one error record
+    except (InputProblem, OSError):
+        return 1
+
+
+def count_inputs(inputs: Iterable[str], exclude: Path | None = None) -> int | None:
+    """How many items ``read_inputs`` will yield, or None where some file's count is not cheap."""
+    counts = [1 if isinstance(path, InputError) else count_items(path) for path in discover(inputs, exclude)]
+    return None if None in counts else sum(counts)
 
 
 def read_inputs(inputs: Iterable[str], exclude: Path | None = None,

@@ -1,26 +1,32 @@
-"""A human-readable view of one batch: a single self-contained HTML page and an SVG party graph.
+"""A human-readable view of one batch: a summary page, one page per document, an SVG party graph.
 
-Analysts open the page offline and share it as one file, so everything is inline (CSS, SVG),
-nothing is fetched and no script is needed. Every piece of corpus text is HTML-escaped: the
-documents are scraped from the web and must never be able to inject markup.
+``report.html`` is what an analyst opens first: the party graph, per-party tables, the strongest
+rebuttal links and an index of the documents with their act counts. Its size is bounded (the
+graph, the party tables, the rebuttals and the index are capped, each with a note of what is
+left out), so it opens quickly at any batch size. Each document's sentences, highlighted
+displaCy-style, are on their own page ``report/<n>.html`` (n: the document's place in the batch,
+so any doc_id gives a safe file name). Everything is inline (CSS, SVG): nothing is fetched and
+no script is needed. Every piece of corpus text is HTML-escaped: the documents are scraped from
+the web and must never be able to inject markup.
 """
 from __future__ import annotations
 
-import math
 import os
-import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from urllib.parse import quote
 
 from corpus.schema import atomic_write_text
+from pipeline.graph import CJK_FONTS, GRAPH_FILE, party_graph_svg
 
-CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
-GRAPH_FILE = "party_graph.svg"
 TOP_TARGETS = 3
+TOP_PARTIES = 100  # party tables on the summary page
+TOP_REBUTTALS = 100  # rebuttal links on the summary page, strongest first
+INDEX_LIMIT = 5000  # documents listed in the summary page's index; every one has its page regardless
 
 
 @dataclass(frozen=True)
@@ -42,14 +48,6 @@ LABEL_STYLES: dict[str, LabelStyle] = {
 # A label a newer model might emit: shown in grey rather than crashing the report.
 OTHER_LABEL = LabelStyle("#8c8c8c", "#ececec", "other")
 
-# Registry of party-graph relations (the ``relation`` of the aggregate's edges).
-RELATION_COLOURS: dict[str, str] = {
-    "accuses": "#e15759",
-    "denies": "#f28e2b",
-    "apologises_to": "#59a14f",
-    "claims_about": "#9a9a9a",
-}
-
 
 def label_style(label: str) -> LabelStyle:
     return LABEL_STYLES.get(label, OTHER_LABEL)
@@ -59,174 +57,55 @@ def label_class(label: str) -> str:
     return f"act-{label.lower()}" if label in LABEL_STYLES else "act-other"
 
 
-def relation_colour(relation: str) -> str:
-    return RELATION_COLOURS.get(relation, RELATION_COLOURS["claims_about"])
-
-
 def format_score(score: float | None) -> str:
     return "n/a" if score is None else f"{score:.2f}"
 
 
-# --------------------------------------------------------------------------- party graph
-
-NODE_FONT_SIZE = 14
-LEGEND_HEIGHT = 36
-LEGEND_ITEM_WIDTH = 140
-
-
-@dataclass(frozen=True)
-class Node:
-    """A party drawn as a pill centred on (x, y) with half-width hw and half-height hh."""
-
-    name: str
-    x: float
-    y: float
-    hw: float
-    hh: float = 15.0
-
-    def border_towards(self, x: float, y: float, pad: float = 0.0) -> tuple[float, float]:
-        """The point where the ray from the centre towards (x, y) leaves the pill (plus pad)."""
-        dx, dy = x - self.x, y - self.y
-        length = math.hypot(dx, dy) or 1.0
-        ux, uy = dx / length, dy / length
-        reach = min(self.hw / abs(ux) if ux else math.inf, self.hh / abs(uy) if uy else math.inf) + pad
-        return self.x + ux * reach, self.y + uy * reach
+def pages_folder(path: str | os.PathLike) -> Path:
+    """Where the document pages of the report at ``path`` go: report.html -> report/."""
+    path = Path(path)
+    return path.with_name(path.stem)
 
 
-def text_width(text: str, size: float) -> float:
-    """Rough rendered width: CJK glyphs are one em wide, Latin ones about 0.6 em."""
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in text)
+def page_name(number: int) -> str:
+    return f"{number}.html"
 
 
-def graph_parties(aggregate: dict[str, Any], edges: list[dict[str, Any]]) -> list[str]:
-    """Every speaking party, most active first, then targets that never speak themselves."""
-    names = list(aggregate.get("parties", {}))
-    for edge in edges:
-        names.extend(n for n in (edge["source"], edge["target"]) if n not in names)
-    return names
-
-
-def circular_layout(names: list[str], min_width: float) -> tuple[dict[str, Node], float, float]:
-    """Nodes evenly on a circle starting at the top (deterministic); returns nodes and canvas size."""
-    half_widths = {n: text_width(n, NODE_FONT_SIZE) / 2 + 10 for n in names}
-    widest = max(half_widths.values(), default=0.0)
-    n = len(names)
-    radius = 0.0 if n < 2 else max(200.0, (2 * widest + 24) / (2 * math.sin(math.pi / n)))
-    margin = widest + 24
-    width = max(2 * (radius + margin), min_width)
-    centre_x, centre_y = width / 2, radius + margin
-    nodes = {}
-    for i, name in enumerate(names):
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        x, y = centre_x + radius * math.cos(angle), centre_y + radius * math.sin(angle)
-        nodes[name] = Node(name, x, y, half_widths[name])
-    return nodes, width, 2 * (radius + margin) + LEGEND_HEIGHT
-
-
-def edge_width(count: int, largest: int) -> float:
-    return 1.2 + 4.8 * math.sqrt(count / largest)
-
-
-def arrowhead(tip: tuple[float, float], control: tuple[float, float], width: float) -> tuple[str, tuple[float, float]]:
-    """Arrowhead polygon at ``tip`` pointing away from ``control``; also where the stroke should stop."""
-    dx, dy = tip[0] - control[0], tip[1] - control[1]
-    length = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / length, dy / length
-    size, half = 7 + 1.6 * width, 3.5 + width
-    bx, by = tip[0] - ux * size, tip[1] - uy * size
-    corners = [tip, (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
-    return points, (tip[0] - ux * size * 0.7, tip[1] - uy * size * 0.7)
-
-
-def svg_edge(edge: dict[str, Any], source: Node, target: Node, bend: float, width: float) -> str:
-    """A quadratic curve bent to the left of its direction, so A→B and B→A never overlap."""
-    dx, dy = target.x - source.x, target.y - source.y
-    control = ((source.x + target.x) / 2 - dy * bend, (source.y + target.y) / 2 + dx * bend)
-    start = source.border_towards(*control)
-    tip = target.border_towards(*control, pad=2)
-    points, stop = arrowhead(tip, control, width)
-    mid_x = 0.25 * start[0] + 0.5 * control[0] + 0.25 * tip[0]
-    mid_y = 0.25 * start[1] + 0.5 * control[1] + 0.25 * tip[1]
-    relation, colour = edge["relation"], relation_colour(edge["relation"])
-    tooltip = f"{edge['source']} {relation.replace('_', ' ')} {edge['target']}: {edge['count']}"
-    return (
-        f'<g class="edge edge-{escape(relation)}"><title>{escape(tooltip)}</title>'
-        f'<path d="M{start[0]:.1f},{start[1]:.1f} Q{control[0]:.1f},{control[1]:.1f} {stop[0]:.1f},{stop[1]:.1f}" '
-        f'fill="none" stroke="{colour}" stroke-width="{width:.1f}" stroke-opacity="0.85"/>'
-        f'<polygon points="{points}" fill="{colour}"/>'
-        f'<text x="{mid_x:.1f}" y="{mid_y:.1f}" font-size="11" text-anchor="middle" dominant-baseline="central" '
-        f'fill="{colour}" stroke="#fff" stroke-width="3" paint-order="stroke">{edge["count"]}</text></g>'
-    )
-
-
-def svg_node(node: Node, counts: dict[str, int] | None) -> str:
-    tooltip = node.name + ": " + (", ".join(f"{k} {v}" for k, v in counts.items()) if counts else "target only")
-    return (
-        f'<g class="node" data-party="{escape(node.name)}"><title>{escape(tooltip)}</title>'
-        f'<rect x="{node.x - node.hw:.1f}" y="{node.y - node.hh:.1f}" width="{2 * node.hw:.1f}" '
-        f'height="{2 * node.hh:.1f}" rx="{node.hh:.1f}" fill="#fff" stroke="#333" stroke-width="1.5"/>'
-        f'<text x="{node.x:.1f}" y="{node.y:.1f}" font-size="{NODE_FONT_SIZE}" text-anchor="middle" '
-        f'dominant-baseline="central" fill="#222">{escape(node.name)}</text></g>'
-    )
-
-
-def svg_legend(relations: tuple[str, ...], top: float) -> str:
-    items = []
-    for i, relation in enumerate(relations):
-        x, y = 10 + i * LEGEND_ITEM_WIDTH, top + LEGEND_HEIGHT / 2
-        colour = relation_colour(relation)
-        items.append(
-            f'<line x1="{x}" y1="{y}" x2="{x + 28}" y2="{y}" stroke="{colour}" stroke-width="3"/>'
-            f'<polygon points="{x + 36},{y} {x + 26},{y - 5} {x + 26},{y + 5}" fill="{colour}"/>'
-            f'<text x="{x + 42}" y="{y}" font-size="12" dominant-baseline="central" fill="#333">'
-            f'{escape(relation.replace("_", " "))}</text>'
-        )
-    return f'<g class="legend">{"".join(items)}</g>'
-
-
-def party_graph_svg(aggregate: dict[str, Any], relations: tuple = ("accuses", "denies", "apologises_to")) -> str:
-    """The party graph as a standalone SVG: who accuses, denies, apologises to whom, and how often.
-
-    Nodes sit on a circle (deterministic, so reports of one batch are byte-identical); edge width
-    grows with the count, and each edge of a pair bends further so parallel edges stay visible.
-    """
-    edges = [e for e in aggregate.get("edges", []) if e["relation"] in relations and e["source"] != e["target"]]
-    nodes, width, height = circular_layout(graph_parties(aggregate, edges), LEGEND_ITEM_WIDTH * len(relations) + 20)
-    largest = max((e["count"] for e in edges), default=1)
-    parallel: Counter = Counter()
-    drawn = []
-    for edge in edges:
-        pair = (edge["source"], edge["target"])
-        drawn.append(svg_edge(edge, nodes[pair[0]], nodes[pair[1]], 0.15 + 0.15 * parallel[pair],
-                              edge_width(edge["count"], largest)))
-        parallel[pair] += 1
-    parties = aggregate.get("parties", {})
-    body = [*drawn, *(svg_node(node, parties.get(name, {}).get("counts")) for name, node in nodes.items())]
-    if not nodes:
-        body.append(f'<text x="{width / 2:.0f}" y="24" text-anchor="middle" fill="#666">no parties</text>')
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="party-graph" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{CJK_FONTS}" role="img" aria-label="party graph">'
-        f'<title>Party graph</title>{"".join(body)}{svg_legend(tuple(relations), height - LEGEND_HEIGHT)}</svg>'
-    )
-
-
-# --------------------------------------------------------------------------- HTML page
+def fragment(ref: str) -> str:
+    """A URL fragment that finds the element with id ``ref``, whatever characters the doc_id holds."""
+    return "#" + quote(ref, safe="")
 
 
 @dataclass
-class Tally:
-    """What the header needs, gathered while the documents stream past (records are read once)."""
+class Document:
+    """One document as the index lists it (records are read once, so this is all that is kept)."""
 
-    documents: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, title) for the contents
+    number: int
+    doc_id: str
+    title: str
+    details: list[str]
     sentences: int = 0
     labels: Counter = field(default_factory=Counter)
 
 
+@dataclass
+class Tally:
+    """The whole batch's counts, for the summary page's header."""
+
+    documents: int = 0
+    sentences: int = 0
+    labels: Counter = field(default_factory=Counter)
+
+    def add(self, document: Document) -> None:
+        self.documents += 1
+        self.sentences += document.sentences
+        self.labels.update(document.labels)
+
+
 def css() -> str:
     rules = [
-        f"body{{font-family:{CJK_FONTS};margin:0 auto;max-width:1200px;padding:1em 2em;color:#222;line-height:1.6}}",
+        f"body{{font-family:{CJK_FONTS};margin:0 auto;max-width:1200px;padding:1em 2em;color:#222;"
+        "line-height:1.6}",
         "h1{margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}",
         ".summary span,.chip{display:inline-block;margin:0 .6em .3em 0}",
         ".chip{color:#fff;border-radius:.3em;padding:0 .45em;font-size:.85em;font-weight:bold}",
@@ -236,7 +115,9 @@ def css() -> str:
         "table{border-collapse:collapse;width:100%;margin-top:.5em;font-size:.9em}",
         "th,td{border-bottom:1px solid #eee;padding:.25em .5em;text-align:left;vertical-align:top}",
         "td.num{text-align:right} td ul{margin:0;padding-left:1.1em}",
-        ".meta{color:#666;font-size:.9em} .sid{color:#999;font-size:.75em;margin-right:.5em;text-decoration:none}",
+        ".meta,.note{color:#666;font-size:.9em}",
+        ".sid{color:#999;font-size:.75em;margin-right:.5em;text-decoration:none}",
+        "nav.pager a{margin-right:1em}",
         ".sent{margin:.2em 0;line-height:2.4}",
         "mark.act{padding:.15em .3em;margin:0 .1em;border-radius:.35em;-webkit-box-decoration-break:clone;"
         "box-decoration-break:clone}",
@@ -250,15 +131,40 @@ def css() -> str:
     return "\n".join(rules)
 
 
+def page(title: str, *body: str) -> str:
+    """A whole HTML page with the report's styles inline."""
+    return "\n".join([
+        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>\n<style>\n{css()}\n</style>\n</head>\n<body>",
+        *body,
+        "</body>\n</html>\n",
+    ])
+
+
 def chip(label: str, text: str) -> str:
     return f'<span class="chip {label_class(label)}">{escape(text)}</span>'
+
+
+def label_chips(labels: Counter) -> str:
+    chips = "".join(chip(label, f"{label} {labels[label]}") for label in LABEL_STYLES)
+    others = "".join(chip(label, f"{label} {n}") for label, n in labels.items() if label not in LABEL_STYLES)
+    return chips + others
+
+
+def note(text: str) -> str:
+    return f'<p class="note">{escape(text)}</p>'
+
+
+# --------------------------------------------------------------------------- document pages
 
 
 def mark(text: str, span: dict[str, Any], sentence_id: str) -> str:
     """One span, displaCy style: tinted text plus a tag "LABEL speaker→target"; score on hover."""
     label, speaker, target = span["label"], span.get("speaker") or "?", span.get("target")
     tag = f"{label} {speaker}→{target}" if target else f"{label} {speaker}"
-    hover = f"{label_style(label).gloss} · {speaker}→{target or '(none)'} · score {format_score(span.get('score'))}"
+    hover = (f"{label_style(label).gloss} · {speaker}→{target or '(none)'} · "
+             f"score {format_score(span.get('score'))}")
     ref = f"{sentence_id}:{span['start']}-{span['end']}"
     return (f'<mark class="act {label_class(label)}" id="{escape(ref)}" title="{escape(hover)}">'
             f'{escape(text)}<span class="tag">{escape(tag)}</span></mark>')
@@ -279,40 +185,51 @@ def highlight(record: dict[str, Any]) -> str:
 
 
 def sentence_html(record: dict[str, Any]) -> str:
-    sid = escape(record["id"])
-    short = escape(record["id"].rsplit(".", 1)[-1])
-    return f'<p class="sent" id="{sid}"><a class="sid" href="#{sid}">{short}</a>{highlight(record)}</p>'
+    sid = record["id"]
+    short = escape(sid.rsplit(".", 1)[-1])
+    return (f'<p class="sent" id="{escape(sid)}"><a class="sid" href="{escape(fragment(sid))}">{short}</a>'
+            f"{highlight(record)}</p>")
 
 
-def document_sections(records: Iterable[dict[str, Any]], metadata: dict[str, dict], tally: Tally) -> Iterator[str]:
-    """One <section> per document (records of a document are consecutive), counting into tally."""
-    for doc_id, group in groupby(records, key=lambda r: r["doc_id"]):
-        record_meta = metadata.get(doc_id, {})
-        meta = {**record_meta.get("metadata", {}), "source": record_meta.get("source")}
-        title = str(meta.get("title") or doc_id)
-        tally.documents.append((doc_id, title))
-        details = [str(meta[k]) for k in ("author", "date", "source") if meta.get(k) is not None] + [doc_id]  # 20101104 is a date too
-        parts = [f'<section class="doc" id="doc-{escape(doc_id)}"><h3>{escape(title)}</h3>',
-                 f'<p class="meta">{" · ".join(escape(d) for d in details if d)}</p>']
-        for record in group:
-            tally.sentences += 1
-            tally.labels.update(span["label"] for span in record["spans"])
-            parts.append(sentence_html(record))
-        parts.append("</section>")
-        yield "".join(parts)
+def describe(number: int, doc_id: str, metadata: dict[str, dict]) -> Document:
+    record_meta = metadata.get(doc_id, {})
+    meta = {**record_meta.get("metadata", {}), "source": record_meta.get("source")}
+    # not "if meta.get(k)": 20101104 is a date too
+    details = [str(meta[k]) for k in ("author", "date", "source") if meta.get(k) is not None]
+    return Document(number, doc_id, str(meta.get("title") or doc_id), [d for d in [*details, doc_id] if d])
 
 
-def summary_html(tally: Tally, aggregate: dict[str, Any]) -> str:
-    chips = "".join(chip(label, f"{label} {tally.labels[label]}") for label in LABEL_STYLES)
-    chips += "".join(chip(label, f"{label} {n}") for label, n in tally.labels.items() if label not in LABEL_STYLES)
-    contents = "".join(f'<li><a href="#doc-{escape(d)}">{escape(t)}</a></li>' for d, t in tally.documents)
-    return (
-        f'<p class="summary"><span><b>{len(tally.documents)}</b> documents</span>'
-        f'<span><b>{tally.sentences}</b> sentences</span><span><b>{sum(tally.labels.values())}</b> acts</span>'
-        f'<span><b>{len(aggregate.get("parties", {}))}</b> parties</span>'
-        f'<span><b>{len(aggregate.get("rebuttals", []))}</b> rebuttal links</span></p>'
-        f'<p class="summary">{chips}</p><nav><ol>{contents}</ol></nav>'
+def documents(records: Iterable[dict[str, Any]],
+              metadata: dict[str, dict]) -> Iterator[tuple[Document, list[dict]]]:
+    """Each document with its sentence records (a document's records are consecutive), counted."""
+    for number, (doc_id, group) in enumerate(groupby(records, key=lambda r: r["doc_id"])):
+        document, sentences = describe(number, doc_id, metadata), list(group)
+        document.sentences = len(sentences)
+        document.labels.update(span["label"] for record in sentences for span in record["spans"])
+        yield document, sentences
+
+
+def document_page(document: Document, sentences: list[dict[str, Any]], summary: str, last: bool) -> str:
+    """One document's page: its sentences highlighted, with links to the summary and its neighbours."""
+    links = [f'<a href="../{escape(summary)}">↑ summary</a>']
+    if document.number:
+        links.append(f'<a href="{page_name(document.number - 1)}">← previous</a>')
+    if not last:
+        links.append(f'<a href="{page_name(document.number + 1)}">next →</a>')
+    pager = f'<nav class="pager">{"".join(links)}</nav>'
+    return page(
+        document.title,
+        f"<header>{pager}<h1>{escape(document.title)}</h1>",
+        f'<p class="meta">{" · ".join(escape(d) for d in document.details)}</p>',
+        f'<p class="summary"><span><b>{document.sentences}</b> sentences</span>'
+        f"{label_chips(document.labels)}</p>"
+        "</header>",
+        f'<main class="doc">{"".join(map(sentence_html, sentences))}</main>',
+        pager,
     )
+
+
+# --------------------------------------------------------------------------- summary page
 
 
 def top_targets(targets: dict[str, int]) -> str:
@@ -326,63 +243,122 @@ def counts_table(party: dict[str, Any]) -> str:
         f'<td>{top_targets(party.get("targets", {}).get(label, {}))}</td></tr>'
         for label, n in party["counts"].items()
     )
-    return f"<table><thead><tr><th>Act</th><th>Count</th><th>Top targets</th></tr></thead><tbody>{rows}</tbody></table>"
-
-
-def rebuttals_table(links: list[dict[str, Any]]) -> str:
-    """This party's denials, each with the accusations it answers (grouped by denial)."""
-    by_denial: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for link in links:
-        by_denial[link["denial"]].append(link)
-    rows = []
-    for ref, answered in by_denial.items():
-        items = "".join(
-            f'<li><b>{escape(a["accuser"])}</b>: '
-            f'<a href="#{escape(a["accusation"])}">“{escape(a["accusation_text"])}”</a>'
-            f' <span class="meta">score {format_score(a["score"])}</span></li>'
-            for a in answered
-        )
-        rows.append(f'<tr><td><a href="#{escape(ref)}">“{escape(answered[0]["denial_text"])}”</a></td>'
-                    f"<td><ul>{items}</ul></td></tr>")
-    return ("<table class=\"rebuttals\"><thead><tr><th>Denial</th><th>Answers accusation(s)</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return ("<table><thead><tr><th>Act</th><th>Count</th><th>Top targets</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
 
 
 def party_sections(aggregate: dict[str, Any]) -> str:
-    rebuttals: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for link in aggregate.get("rebuttals", []):
-        rebuttals[link["denier"]].append(link)
+    """The most active parties' tables (the aggregate lists parties most active first)."""
+    denials: Counter = Counter(link["denier"] for link in aggregate.get("rebuttals", []))
     sections = []
-    for name, party in aggregate.get("parties", {}).items():
-        links = rebuttals.get(name)
-        sections.append(
-            f'<section class="party"><h3>{escape(name)} <small class="meta">{sum(party["counts"].values())} acts'
-            f"</small></h3>{counts_table(party)}{rebuttals_table(links) if links else ''}</section>"
-        )
-    return f'<div class="parties">{"".join(sections)}</div>'
+    for name, party in list(aggregate.get("parties", {}).items())[:TOP_PARTIES]:
+        acts = f"{sum(party['counts'].values())} acts"
+        acts += f" · {denials[name]} rebuttal links" if denials[name] else ""
+        sections.append(f'<section class="party"><h3>{escape(name)} '
+                        f'<small class="meta">{escape(acts)}</small>'
+                        f"</h3>{counts_table(party)}</section>")
+    left = len(aggregate.get("parties", {})) - len(sections)
+    shown = f'<div class="parties">{"".join(sections)}</div>'
+    return shown + (note(f"{left} less active parties are not shown here; parties.json has them all.")
+                    if left > 0 else "")
 
 
-def render_report(records: Iterable[dict[str, Any]], aggregate: dict[str, Any], metadata: dict[str, dict]) -> str:
-    """The whole report as one HTML page. ``records`` is iterated exactly once (it may be a stream)."""
-    tally = Tally()
-    documents = list(document_sections(records, metadata, tally))
-    title = f"Argument-mining report · {len(tally.documents)} documents"
-    return "\n".join([
-        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>\n<style>\n{css()}\n</style>\n</head>\n<body>",
-        f"<header><h1>{escape(title)}</h1>{summary_html(tally, aggregate)}</header>",
+def rebuttals_table(links: list[dict[str, Any]], pages: dict[str, str]) -> str:
+    """The strongest rebuttal links, each side linking to its span on its document's page."""
+    best = sorted(links, key=lambda link: -link["score"])[:TOP_REBUTTALS]
+
+    def cell(ref: str, text: str) -> str:
+        href = pages.get(ref.rsplit(":", 1)[0], "") + fragment(ref)
+        return f'<a href="{escape(href)}">“{escape(text)}”</a>'
+
+    rows = "".join(
+        f'<tr><td>{escape(link["denier"])}</td><td>{cell(link["denial"], link["denial_text"])}</td>'
+        f'<td>{escape(link["accuser"])}</td><td>{cell(link["accusation"], link["accusation_text"])}</td>'
+        f'<td class="num">{format_score(link["score"])}</td></tr>'
+        for link in best
+    )
+    table = ('<table class="rebuttals"><thead><tr><th>Denier</th><th>Denial</th><th>Accuser</th>'
+             f"<th>Answers accusation</th><th>Score</th></tr></thead><tbody>{rows}</tbody></table>")
+    left = len(links) - len(best)
+    return table + (note(f"{left} weaker links are not shown here; parties.json has them all.")
+                    if left > 0 else "")
+
+
+def index_table(listed: list[Document], folder: str) -> str:
+    """The documents in batch order with their counts per label, each linking to its page."""
+    labels = list(LABEL_STYLES)
+    heads = "".join(f"<th>{chip(label, label)}</th>" for label in labels)
+    rows = "".join(
+        f'<tr><td class="num">{d.number}</td>'
+        f'<td><a href="{escape(folder)}/{page_name(d.number)}">{escape(d.title)}</a></td>'
+        f'<td class="num">{d.sentences}</td>'
+        + "".join(f'<td class="num">{d.labels[label]}</td>' for label in labels)
+        + f'<td class="num">{sum(n for label, n in d.labels.items() if label not in LABEL_STYLES)}</td></tr>'
+        for d in listed
+    )
+    return ('<table class="index"><thead><tr><th>#</th><th>Document</th><th>Sentences</th>'
+            f"{heads}<th>other</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def render_summary(listed: list[Document], tally: Tally, aggregate: dict[str, Any], pages: dict[str, str],
+                   folder: str) -> str:
+    """report.html: ``listed`` are the documents of the index (at most INDEX_LIMIT), ``tally``
+    counts the whole batch, ``pages`` maps a linked sentence id to its page."""
+    title = f"Argument-mining report · {tally.documents} documents"
+    left = tally.documents - len(listed)
+    unlisted = note(f"{left} more documents are not listed; each has its page, {folder}/<n>.html for n up to "
+                    f"{tally.documents - 1}, and the pages link to their neighbours.") if left > 0 else ""
+    return page(
+        title,
+        f"<header><h1>{escape(title)}</h1>",
+        f'<p class="summary"><span><b>{tally.documents}</b> documents</span>'
+        f'<span><b>{tally.sentences}</b> sentences</span>'
+        f'<span><b>{sum(tally.labels.values())}</b> acts</span>'
+        f'<span><b>{len(aggregate.get("parties", {}))}</b> parties</span>'
+        f'<span><b>{len(aggregate.get("rebuttals", []))}</b> rebuttal links</span></p>',
+        f'<p class="summary">{label_chips(tally.labels)}</p></header>',
         f'<section class="graph"><h2>Party graph</h2>{party_graph_svg(aggregate)}</section>',
-        f'<section><h2>Parties</h2>{party_sections(aggregate)}</section>',
-        '<main><h2>Documents</h2>',
-        *documents,
-        "</main>\n</body>\n</html>\n",
-    ])
+        f"<section><h2>Parties</h2>{party_sections(aggregate)}</section>",
+        f'<section><h2>Rebuttals</h2>{rebuttals_table(aggregate.get("rebuttals", []), pages)}</section>',
+        f"<main><h2>Documents</h2>{index_table(listed, folder)}{unlisted}</main>",
+    )
+
+
+def linked_sentences(aggregate: dict[str, Any]) -> set[str]:
+    return {link[side].rsplit(":", 1)[0] for link in aggregate.get("rebuttals", [])
+            for side in ("denial", "accusation")}
+
+
+def write_pages(folder: Path, records: Iterable[dict[str, Any]], metadata: dict[str, dict], summary: str,
+                wanted: set[str]) -> tuple[list[Document], Tally, dict[str, str]]:
+    """Write each document's page into ``folder`` as the records stream past; returns the documents
+    for the index (the first INDEX_LIMIT), the batch's totals, and the page of each ``wanted`` sentence."""
+    listed, tally, pages = [], Tally(), {}
+    pending: tuple[Document, list[dict]] | None = None
+    # one document of look-ahead: a page links to the next one only if there is one
+    for current in chain(documents(records, metadata), [None]):
+        if pending is not None:
+            text = document_page(*pending, summary=summary, last=current is None)
+            atomic_write_text(folder / page_name(pending[0].number), text)
+        if current is not None:
+            document, sentences = pending = current
+            tally.add(document)
+            listed += [document][:INDEX_LIMIT - len(listed)]
+            here = f"{folder.name}/{page_name(document.number)}"
+            pages.update({s["id"]: here for s in sentences if s["id"] in wanted})
+    return listed, tally, pages
 
 
 def write_report(path: str | os.PathLike, records: Iterable[dict[str, Any]], aggregate: dict[str, Any],
                  metadata: dict[str, dict]) -> None:
-    """Write the page and ``party_graph.svg`` beside it, each atomically (readers never see half a file)."""
-    path = Path(path)
-    atomic_write_text(path, render_report(records, aggregate, metadata))
+    """Write report.html, a page per document in ``report/`` beside it, and ``party_graph.svg``,
+    each atomically (readers never see half a file). ``records`` is read once (it may be a stream);
+    pages left from an earlier, larger batch are removed."""
+    path, folder = Path(path), pages_folder(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    listed, tally, pages = write_pages(folder, records, metadata, path.name, linked_sentences(aggregate))
+    for stale in folder.glob("*.html"):
+        if not (stale.stem.isdigit() and int(stale.stem) < tally.documents):
+            stale.unlink()
+    atomic_write_text(path, render_summary(listed, tally, aggregate, pages, folder.name))
     atomic_write_text(path.with_name(GRAPH_FILE), party_graph_svg(aggregate))

@@ -1,24 +1,19 @@
 """The batch run: read -> segment -> tag (length-sorted batches) -> attribute -> write,
-then aggregate.  Streaming and resumable.
-
-Results are appended per chunk of documents to part files under ``OUTDIR/.work``; after
-each chunk the state file records which inputs are done and the byte size of every part
-file.  ``--resume`` truncates the part files to the last recorded sizes (dropping a chunk
-half-written by a killed run) and skips finished inputs, so no document is lost or
-duplicated.  The final files are moved into place atomically.
+then aggregate.  Streaming and resumable: each chunk of documents is committed to the work
+store (pipeline/workstore.py), from which ``--resume`` carries on.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
+
+from tqdm import tqdm
 
 from corpus.parties import PartyRegistry, load_registry
 from corpus.schema import atomic_write_text
@@ -31,10 +26,11 @@ from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
 from pipeline.documents import InputDocument, InputError, TaggedSentence
-from pipeline.readers import ReadOptions, read_inputs
+from pipeline.readers import ReadOptions, count_inputs, read_inputs
+from pipeline.workstore import PARTS, ItemResult, WorkDir, claim_doc_ids
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
-PARTS = ("spans", "errors", "documents")
+SENTENCES_PER_CALL = 256  # sentences per call to the tagger: progress moves within a long document
 
 
 class Predictor(Protocol):
@@ -61,108 +57,6 @@ class Summary:
         return (f"{self.documents} documents, {self.sentences} sentences, {self.spans} spans, "
                 f"{self.errors} errors in {self.seconds:.1f} s ({rate:.1f} documents/s, "
                 f"{self.sentences / self.seconds if self.seconds else 0.0:.1f} sentences/s)")
-
-
-@dataclass
-class ItemResult:
-    """What one input item yields: a tagged document's records, or an error record."""
-
-    key: str
-    doc_id: str | None
-    records: dict[str, list[dict]]
-
-    def rename(self, doc_id: str) -> None:
-        """Give the document another id, in its own record and in every sentence id."""
-        old, self.doc_id = self.doc_id, doc_id
-        for record in self.records["documents"]:
-            record["doc_id"] = doc_id
-        for sentence in self.records["spans"]:
-            sentence["doc_id"] = doc_id
-            sentence["id"] = doc_id + sentence["id"][len(old):]
-
-    def to_json(self) -> dict:
-        return {"key": self.key, "doc_id": self.doc_id, "records": self.records}
-
-    @classmethod
-    def from_json(cls, record: dict) -> ItemResult:
-        return cls(record["key"], record["doc_id"], record["records"])
-
-
-def claim_doc_ids(results: Sequence[ItemResult], taken: set[str]) -> None:
-    """Doc ids stay unique across a run: two inputs named x keep both, the second as x~2."""
-    for result in results:
-        if result.doc_id is None:
-            continue
-        unique = _unique(result.doc_id, taken)
-        if unique != result.doc_id:
-            result.rename(unique)
-        taken.add(unique)
-
-
-class WorkDir:
-    """Part files plus a state file that says how far they are valid."""
-
-    def __init__(self, out_dir: Path, resume: bool) -> None:
-        self.dir = out_dir / ".work"
-        self.state = self.dir / "state.jsonl"
-        if not resume:
-            shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.done: set[str] = set()
-        self.doc_ids: set[str] = set()
-        valid, sizes = [], {name: 0 for name in PARTS}
-        if self.state.exists():
-            for line in self.state.read_text(encoding="utf-8").splitlines():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    break  # a state line cut short by a kill: the chunk it describes is redone
-                valid.append(line + "\n")
-                self.done.update(record["keys"])
-                self.doc_ids.update(record["doc_ids"])
-                sizes = record["sizes"]
-        atomic_write_text(self.state, "".join(valid))
-        for name in PARTS:
-            with open(self.part(name), "ab") as handle:
-                handle.truncate(sizes[name])
-
-    def part(self, name: str) -> Path:
-        return self.dir / f"{name}.part.jsonl"
-
-    def commit(self, results: Sequence[ItemResult]) -> None:
-        """Append one chunk's records durably, then record its inputs as done."""
-        keys = [r.key for r in results]
-        doc_ids = [r.doc_id for r in results if r.doc_id is not None]
-        for name in PARTS:
-            with open(self.part(name), "a", encoding="utf-8") as handle:
-                handle.write("".join(json.dumps(record, ensure_ascii=False) + "\n"
-                                     for r in results for record in r.records[name]))
-                handle.flush()
-                os.fsync(handle.fileno())
-        sizes = {name: self.part(name).stat().st_size for name in PARTS}
-        with open(self.state, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"keys": keys, "doc_ids": doc_ids, "sizes": sizes}, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        self.done.update(keys)
-        self.doc_ids.update(doc_ids)
-
-    def records(self, name: str) -> Iterator[dict]:
-        with open(self.part(name), encoding="utf-8") as handle:
-            for line in handle:
-                yield json.loads(line)
-
-    def publish(self, name: str, target: Path) -> None:
-        os.replace(self.part(name), target)
-
-
-def _unique(doc_id: str, taken: set[str]) -> str:
-    """Two inputs with one name (a/x.txt, b/x.txt) keep both: the second becomes x~2."""
-    candidate, n = doc_id, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{doc_id}~{n}"
-    return candidate
 
 
 @dataclass
@@ -200,10 +94,25 @@ def with_discovered(inputs: Iterable[str], parties: Sequence[str], out_dir: Path
     return [str(path), *parties]
 
 
+def analyse_in_parts(predictor: Predictor, texts: Sequence[str],
+                     on_tagged: Callable[[int], None] | None = None) -> list[Analysis]:
+    """The predictor's analyses of ``texts``, asked for SENTENCES_PER_CALL at a time (each part
+    still length-sorted into batches by the tagger), telling ``on_tagged`` how many each part had."""
+    analyses: list[Analysis] = []
+    for start in range(0, len(texts), SENTENCES_PER_CALL):
+        part = texts[start:start + SENTENCES_PER_CALL]
+        analyses += predictor.analyse(part)
+        if on_tagged:
+            on_tagged(len(part))
+    return analyses
+
+
 def process_chunk(
     items: Sequence[InputDocument | InputError], predictor: Predictor, attributor: Attributor, settings: Settings,
+    on_tagged: Callable[[int], None] | None = None,
 ) -> list[ItemResult]:
-    """Tag one chunk of documents (all their sentences in one call to the predictor): one result per item."""
+    """Tag one chunk of documents: one result per item; ``on_tagged`` hears of every part of
+    its sentences as it is tagged."""
     results: list[ItemResult] = []
     docs: list[tuple[InputDocument, list, str, ItemResult]] = []
     for item in items:
@@ -224,7 +133,7 @@ def process_chunk(
         model_text = to_simplified(item.text) if is_traditional(item.text) else item.text
         docs.append((item, pieces, model_text, result))
     texts = [doc.text[p.start:p.end] for doc, pieces, _, _ in docs for p in pieces]  # the tagger converts script itself
-    predicted = iter(predictor.analyse(texts) if texts else [])
+    predicted = iter(analyse_in_parts(predictor, texts, on_tagged))
     for doc, pieces, model_text, result in docs:
         analyses = [next(predicted) for _ in pieces]
         spans = [a.spans for a in analyses]
@@ -282,6 +191,40 @@ def write_manifest(out_dir: Path, recorded: dict, resume: bool, summary: Summary
     atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
 
+class Progress:
+    """The progress bar on stderr: input items (documents and error records) done of the total,
+    with rate and ETA, and the sentences tagged, which move within a long document too."""
+
+    def __init__(self, total: int | None, done: int, enabled: bool) -> None:
+        self.bar = tqdm(total=total, initial=done, unit="doc", file=sys.stderr, disable=not enabled,
+                        dynamic_ncols=True)
+        self.sentences, self.errors = 0, 0
+        self.shown = time.monotonic()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.bar.close()
+
+    def tagged(self, sentences: int) -> None:
+        """Redraw (at most twice a second) while a chunk is tagged: the bar itself only moves
+        when a chunk is committed, which a long document can take minutes to reach."""
+        self.sentences += sentences
+        self.bar.set_postfix_str(self._postfix(), refresh=False)
+        if time.monotonic() - self.shown >= 0.5:
+            self.bar.refresh()
+            self.shown = time.monotonic()
+
+    def committed(self, items: int, errors: int) -> None:
+        self.errors = errors
+        self.bar.set_postfix_str(self._postfix(), refresh=False)
+        self.bar.update(items)
+
+    def _postfix(self) -> str:
+        return f"{self.sentences} sentences, {self.errors} errors"
+
+
 def run(
     inputs: Iterable[str], spec: PredictorSpec, out_dir: Path, parties: Sequence[str] = (),
     resume: bool = False, settings: Settings | None = None, progress: bool = True,
@@ -298,16 +241,13 @@ def run(
     attributor = Attributor(registry)
     total, began = Summary(), time.perf_counter()
     pending = (item for item in read_inputs(inputs, out_dir, settings.reading) if item.key not in work.done)
-    while chunk := list(islice(pending, settings.batch_documents)):
-        results = process_chunk(chunk, predictor, attributor, settings)
-        claim_doc_ids(results, work.doc_ids)
-        work.commit(results)
-        total.add(results)
-        total.seconds = time.perf_counter() - began
-        if progress:
-            print(f"\r{total.line()}", end="", file=sys.stderr, flush=True)
-    if progress:
-        print(file=sys.stderr)
+    with Progress(count_inputs(inputs, out_dir), len(work.done), progress) as bar:
+        while chunk := list(islice(pending, settings.batch_documents)):
+            results = process_chunk(chunk, predictor, attributor, settings, bar.tagged)
+            claim_doc_ids(results, work.doc_ids)
+            work.commit(results)
+            total.add(results)
+            bar.committed(len(results), total.errors)
     status, total = conclude(work, out_dir, total, began, registry)
     write_manifest(out_dir, recorded, resume, total)
     return status, total
@@ -334,5 +274,4 @@ def finish(work: WorkDir, out_dir: Path, registry: PartyRegistry | None = None) 
     write_report(out_dir / "report.html", work.records("spans"), summary, metadata)
     write_exports(out_dir, work.records("spans"), summary, metadata)
     for name in PARTS:
-        shutil.copyfile(work.part(name), work.dir / f"{name}.final")
-        os.replace(work.dir / f"{name}.final", out_dir / f"{name}.jsonl")
+        work.publish(name, out_dir / f"{name}.jsonl")

@@ -1,11 +1,23 @@
+import json
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from pipeline.__main__ import build_parser, main
 from pipeline.documents import InputDocument, InputError
-from pipeline.readers import InputProblem, ReadOptions, decode, html_to_text, markdown_to_text, read_file, read_inputs
+from pipeline.readers import (
+    InputProblem,
+    ReadOptions,
+    count_inputs,
+    count_items,
+    decode,
+    html_to_text,
+    markdown_to_text,
+    read_file,
+    read_inputs,
+)
 
 TEXT = "腾讯表示，360的说法不实。我们对此深表歉意。"
 
@@ -20,7 +32,8 @@ def test_big5():
     assert decode(text.encode("big5")) == text
 
 
-@pytest.mark.parametrize("data, problem", [(b"", "empty file"), (b"  \n", "empty file"), (bytes(range(256)) * 8, "binary file")])
+@pytest.mark.parametrize("data, problem", [(b"", "empty file"), (b"  \n", "empty file"), (bytes(range(256)) * 8, "binary file"),
+                                           (b"\xef\xbb\xbf\xe8\x85\xbe\xff", "undecodable bytes: not utf_8")])
 def test_not_text(data, problem):
     with pytest.raises(InputProblem, match=problem):
         decode(data)
@@ -207,3 +220,73 @@ def test_reading_flags_reach_the_options_and_ray_refuses_them():
     with pytest.raises(SystemExit) as exit_:
         main(["tag", "x.csv", "--baseline", "lexicon", "--out", "o", "--engine", "ray", "--text-field", "正文"])
     assert exit_.value.code == 2
+
+
+# JSONL read as a stream: one line at a time, decoded by itself.
+
+def jsonl(records: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def test_jsonl_yields_the_first_document_before_the_rest_is_read(tmp_path):
+    path = tmp_path / "growing.jsonl"
+    path.write_text(jsonl([{"id": "first", "text": "第一条。"}]), encoding="utf-8")
+    items = read_file(path)
+    assert next(items).doc_id == "first"
+    with open(path, "a", encoding="utf-8") as handle:  # a file read whole at the start would not see this line
+        handle.write(jsonl([{"id": "later", "text": "后来写入的一条。"}]) + "{bad\n")
+    rest = list(items)
+    assert rest[0].doc_id == "later" and (rest[1].line, rest[1].error.startswith("malformed JSON")) == (3, True)
+
+
+def test_jsonl_memory_stays_far_below_the_file_size(tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_text(jsonl([{"id": f"d{i}", "text": "腾讯表示，360的说法不实。" * 3} for i in range(40_000)]),
+                    encoding="utf-8")
+    size = path.stat().st_size  # about 4 MB
+    tracemalloc.start()
+    try:
+        count = sum(isinstance(item, InputDocument) for item in read_file(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 40_000 and peak < size / 20
+
+
+def test_jsonl_bom_crlf_and_a_bad_line_among_good_ones(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    good = '{"id": "a", "text": "第一条。"}\r\n'.encode("utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + good + b'{"id": "b", "text": "\xff\xfe\xe6"}\r\n' + good.replace(b'"a"', b'"c"'))
+    items = list(read_file(path))
+    assert [(type(i).__name__, i.line) for i in items] == [("InputDocument", 1), ("InputError", 2), ("InputDocument", 3)]
+    assert [items[0].doc_id, items[0].text, items[2].doc_id] == ["a", "第一条。", "c"]
+    assert items[1].error == "undecodable bytes: not utf_8"
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-16"])
+def test_jsonl_in_other_encodings(tmp_path, encoding):
+    text = "騰訊表示，360的說法不實。我們對此深表歉意。" if encoding == "big5" else TEXT + "\u2028" * (encoding == "utf-16")
+    records = [{"id": f"d{i}", "text": text, "author": "作者"} for i in range(200)]
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(jsonl(records).encode(encoding))
+    docs = list(read_file(path))
+    assert [(d.doc_id, d.text, d.line) for d in docs] == [(f"d{i}", text, i + 1) for i in range(200)]
+
+
+@pytest.mark.parametrize("data, problem", [(b"", "empty file"), (b"\n  \n\n", "empty file"),
+                                           (bytes(range(256)) * 8, "binary file")])
+def test_jsonl_that_is_not_jsonl_is_one_error(tmp_path, data, problem):
+    (tmp_path / "x.jsonl").write_bytes(data)
+    assert [(e.error, e.line) for e in read_file(tmp_path / "x.jsonl")] == [(problem, None)]
+
+
+def test_counts_match_what_is_read_where_they_are_cheap(tmp_path):
+    (tmp_path / "a.jsonl").write_text(jsonl([{"id": "a", "text": "一。"}, {"id": "b"}]) + "\n{bad\n\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "c.html").write_text("<p></p>", encoding="utf-8")
+    (tmp_path / "d.jsonl").write_bytes(b"")
+    inputs = [str(tmp_path), str(tmp_path / "missing*.txt")]
+    assert [count_items(tmp_path / n) for n in ("a.jsonl", "b.txt", "c.html", "d.jsonl")] == [3, 1, 1, 1]
+    assert count_inputs(inputs) == 7 and len(list(read_file(tmp_path / "a.jsonl"))) == 3
+    (tmp_path / "e.csv").write_text('id,text\n1,"两行\n的一格"\n', encoding="utf-8")
+    assert count_items(tmp_path / "e.csv") is None and count_inputs(inputs) is None

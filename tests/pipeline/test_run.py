@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from corpus.parties import load_registry
 from corpus.paths import DATA_DIR
+from models.baseline import LexiconBaseline
 from pipeline.__main__ import main
-from pipeline.run import EXIT_OK, EXIT_SOME_FAILED
+from pipeline.attribution import Attributor
+from pipeline.documents import InputDocument
+from pipeline.run import EXIT_OK, EXIT_SOME_FAILED, SENTENCES_PER_CALL, Progress, Settings, process_chunk
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((DATA_DIR / "raw").glob("*.txt"))
@@ -152,3 +156,31 @@ def test_run_json_records_settings_and_resume_refuses_other_settings(tmp_path, c
     assert "other settings" in capsys.readouterr().err
     assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--resume",
                  "--no-discover"]) == EXIT_OK
+
+
+def test_progress_bar_shows_the_total_and_the_final_count_and_quiet_hides_it(tmp_path, capsys):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text('{"id": "d1", "text": "腾讯公司向用户道歉。"}\n\n{broken\n{"id": "d2", "text": "360否认。"}\n',
+                    encoding="utf-8")
+    inputs = [str(docs), *map(str, SEEDS)]
+    total = 3 + len(SEEDS)  # two documents and an error record, and one document per seed
+    assert main(["tag", *inputs, "--baseline", "lexicon", "--out", str(tmp_path / "o"),
+                 "--batch-documents", "2"]) == EXIT_SOME_FAILED
+    bars = [line for line in capsys.readouterr().err.replace("\r", "\n").splitlines() if "doc/s" in line]
+    assert f" 0/{total} " in bars[0] and f" {total}/{total} " in bars[-1] and "1 errors" in bars[-1]
+    assert main(["tag", *inputs, "--baseline", "lexicon", "--out", str(tmp_path / "q"), "--quiet"]) == EXIT_SOME_FAILED
+    assert f"/{total}" not in capsys.readouterr().err
+
+
+def test_a_long_document_reports_its_sentences_while_it_is_tagged(capsys):
+    text = "腾讯表示，相关说法不实。" * 600
+    parts = []
+    [result] = process_chunk([InputDocument("long", text, "long.txt")], LexiconBaseline(), Attributor(load_registry()),
+                             Settings(), parts.append)
+    assert parts == [SENTENCES_PER_CALL, SENTENCES_PER_CALL, 600 - 2 * SENTENCES_PER_CALL]
+    assert len(result.records["spans"]) == 600 and result.records["documents"][0]["sentences"] == 600
+    with Progress(total=3, done=1, enabled=True) as bar:
+        bar.shown -= 1  # the last redraw was a while ago
+        bar.tagged(SENTENCES_PER_CALL)
+        err = capsys.readouterr().err
+    assert "1/3 " in err and f"{SENTENCES_PER_CALL} sentences" in err
