@@ -19,9 +19,10 @@ from corpus.script import to_simplified
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
 from models.evaluation import error_report, errors, evaluate_predictions, format_error_report, plot_confusion
+from models.predictors import PredictorSpec
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
-from models.workflow import PREDICTORS, predict_sentences
+from models.workflow import predict_sentences
 from pipeline.attribution import Attributor, attribute_sentences
 from pipeline.discovery import discover_parties
 
@@ -30,7 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     system = parser.add_mutually_exclusive_group(required=True)
     system.add_argument("--model", type=Path, help="a directory written by train.py")
-    system.add_argument("--baseline", choices=[k for k in PREDICTORS if k != "model"])
+    system.add_argument("--baseline", choices=["lexicon"])
     system.add_argument("--attribution", action="store_true",
                         help="score speaker/target attribution on the gold spans (no tagger involved)")
     parser.add_argument("--parties", action="append", default=[], help="extra party registry for attribution")
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.attribution:
             spans = context  # gold spans: scores the attribution alone
         else:
-            predictor = PREDICTORS["model" if args.model else args.baseline](args.model, args.precision)
+            predictor = PredictorSpec(args.model, args.precision).build()
             spans = predict_sentences(predictor, context, boundary_rules=not args.no_boundary_rules)
         attributed = {s.id: s for s in attribute_sentences(spans, Attributor(registry), metadata)}
         predicted = [attributed[s.id] for s in gold]

@@ -9,24 +9,18 @@ import statistics
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from corpus.load import annotation_files, load_corpus, load_splits
 from corpus.paths import AUTHORED_DIR
 from corpus.schema import CorpusError, Sentence, atomic_write_text, read_sentences
 from corpus.split import first_documents, group_of, grouped_folds, near_duplicates
-from models.baseline import LexiconBaseline
 from models.evaluation import evaluate_predictions
-from models.tagger import Tagger
+from models.predictors import Predictor, PredictorSpec
 from models.training import TrainConfig, publish, train
 
-PREDICTORS: dict[str, Callable[..., object]] = {
-    "model": lambda model_dir, precision="fp32": Tagger(model_dir, precision=precision),
-    "lexicon": lambda _model_dir, precision="fp32": LexiconBaseline(),
-}
 
-
-def predict_sentences(predictor, sentences: Sequence[Sentence], boundary_rules: bool = True) -> list[Sentence]:
+def predict_sentences(predictor: Predictor, sentences: Sequence[Sentence], boundary_rules: bool = True) -> list[Sentence]:
     spans = predictor.predict([s.text for s in sentences], boundary_rules=boundary_rules)
     return [Sentence(s.id, s.doc_id, s.text, found, dict(s.extra)) for s, found in zip(sentences, spans)]
 
@@ -41,8 +35,9 @@ def read_extra(paths: Sequence[Path], config: TrainConfig) -> list[Sentence]:
 def score(model_dir: Path, sentences: Sequence[Sentence]) -> dict[str, object]:
     """Span scores of the model (with and without boundary rules) and the baseline; party
     accuracy is left to ``evaluate.py``, which attributes whole documents first."""
-    tagger = Tagger(model_dir)
-    systems = {"model": (tagger, True), "model_without_boundary_rules": (tagger, False), "baseline": (LexiconBaseline(), True)}
+    tagger = PredictorSpec(str(model_dir)).build()
+    systems = {"model": (tagger, True), "model_without_boundary_rules": (tagger, False),
+               "baseline": (PredictorSpec().build(), True)}
     return {name: evaluate_predictions(sentences, predict_sentences(p, sentences, rules), attributed=False)
             for name, (p, rules) in systems.items()}
 

@@ -11,17 +11,16 @@ import time
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Sequence
 
+from models.predictors import Predictor, PredictorSpec
 from tqdm import tqdm
 
 from corpus.parties import PartyRegistry, load_registry
 from corpus.schema import atomic_write_text
 from corpus.script import is_traditional, to_simplified
 from corpus.segment import segment
-from models.baseline import LexiconBaseline
-from models.batching import DEFAULT_BATCH_TOKENS
-from models.tagger import Analysis, Tagger
+from models.tagger import Analysis
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
@@ -31,10 +30,6 @@ from pipeline.workstore import PARTS, ItemResult, WorkDir, claim_doc_ids
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
 SENTENCES_PER_CALL = 256  # sentences per call to the tagger: progress moves within a long document
-
-
-class Predictor(Protocol):
-    def analyse(self, texts: Sequence[str], boundary_rules: bool = True) -> list[Analysis]: ...
 
 
 @dataclass
@@ -67,21 +62,6 @@ class Settings:
     discover: bool = True  # find the batch's parties in its own text (parties.discovered.json)
     ray_address: str | None = None  # --engine ray: None starts Ray on this machine (or uses RAY_ADDRESS)
     reading: ReadOptions = ReadOptions()  # --html, --text-field, --id-field
-
-
-@dataclass(frozen=True)
-class PredictorSpec:
-    """What to tag with, in a form that can travel to other processes and machines."""
-
-    model: str | None = None  # a directory written by train.py; None: the lexicon baseline
-    precision: str = "fp32"
-    batch_tokens: int = DEFAULT_BATCH_TOKENS
-    threads: int | None = None  # torch threads; None: the CPUs this process may use
-
-    def build(self) -> Predictor:
-        if self.model is None:
-            return LexiconBaseline()
-        return Tagger(self.model, precision=self.precision, batch_tokens=self.batch_tokens, threads=self.threads)
 
 
 def with_discovered(inputs: Iterable[str], parties: Sequence[str], out_dir: Path, settings: Settings) -> list[str]:
