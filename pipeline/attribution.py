@@ -22,6 +22,7 @@ import jieba
 from corpus.parties import UNKNOWN_PARTY, PartyRegistry
 from corpus.schema import Sentence, Span
 from corpus.script import to_simplified
+from pipeline.discovery import SURNAMES
 
 FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
                 "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
@@ -30,6 +31,7 @@ GENERIC = {"用户", "媒体", "其他"}
 SPEAKER_LABEL = re.compile(r"^\s*(@?)([^：:，。\s@]{1,12})(?:\s*回复\s*@[^：:，。]{1,12})?\s*[：:]")
 REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|坦言|回应|写道|宣布|证实|承认|否认|指责|谴责|"
                        "道歉|致歉|称|说|表態|表示|聲稱|認為|指出|強調|透露|回應|宣佈|證實|承認|否認|指責|譴責|稱|說")
+SIGNED_NAME = re.compile("([\u4e00-\u9fff]{2,3})(?:敬上|谨上|謹上)?")
 TURN_NAME = re.compile("[\u4e00-\u9fff]{2,4}")
 INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
 OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"
@@ -102,6 +104,10 @@ class Attributor:
             party = self.signature(line)
             if party:
                 return party
+        for line in reversed(sentences[-4:]):
+            name = SIGNED_NAME.fullmatch(line.strip())
+            if name and name.group(1)[0] in SURNAMES:
+                return self.forms.get(name.group(1), name.group(1))  # a letter a person signs: 褚怀瑾
         title = metadata.get("title") or (sentences[0] if sentences else "")
         for mention in self.mentions(title):
             if any(cue in title[mention.end:mention.end + 8] for cue in AUTHOR_CUES_TITLE):

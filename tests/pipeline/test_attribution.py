@@ -90,3 +90,10 @@ def test_targets_fall_back_on_the_document_not_on_a_victim_named_in_the_span():
     assert result[1] == [("360", "腾讯")] and result[2] == [("用户", "腾讯")]
     unanswered = ["网传金山窃取数据。", "金山表示，此说法纯属捏造。"]  # the accuser is unnamed
     assert _attribute(unanswered, [[], [("此说法纯属捏造", "DENIAL")]])[1][0][0] == "金山"
+
+
+def test_a_letter_signed_by_a_person_is_theirs():
+    letter = ["致董事会全体成员的公开信", "我从未隐瞒任何亏损。", "褚怀瑾", "2024年4月15日"]
+    assert ATTRIBUTOR.document_author(letter, {}) == "褚怀瑾"
+    company = ["关于不实报道的声明", "本公司从未拖欠货款。", "腾讯公司", "2024年4月15日"]
+    assert ATTRIBUTOR.document_author(company, {}) == "腾讯"  # an organisation's signature still wins
