@@ -19,10 +19,10 @@ from corpus.script import to_simplified
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
 from models.evaluation import error_report, errors, evaluate_predictions, format_error_report, plot_confusion
+from models.experiments import predict_sentences
 from models.predictors import PredictorSpec
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
-from models.workflow import predict_sentences
 from pipeline.attribution import Attributor, attribute_sentences
 from pipeline.discovery import discover_parties
 

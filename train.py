@@ -15,9 +15,9 @@ from pathlib import Path
 
 from corpus.schema import CorpusError
 from models.embedded import EmbeddedModelError
+from models.experiments import cross_validate, train_and_report
 from models.tagger import ModelLoadError
 from models.training import TrainConfig
-from models.workflow import cross_validate, train_and_report
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, argparse.Namespace]:

@@ -15,8 +15,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from models.experiments import cross_validate
 from models.training import TrainConfig
-from models.workflow import cross_validate
 
 
 def main() -> None:

@@ -7,10 +7,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from corpus.active_learning import add, export, select
 from corpus.adjudicate import adjudicate
 from corpus.authoring import PASSES, batch_dir, batch_sentences, final_labels, labelled_pass
 from corpus.documents import read_documents
-from corpus.growth import add, export, select
 from corpus.interchange import READERS, read_quoted, write_format
 from corpus.load import annotation_files, authored_party_files, load_authored, load_corpus
 from corpus.parties import load_registry

@@ -13,8 +13,8 @@ from corpus.schema import CorpusError
 from models.batching import DEFAULT_BATCH_TOKENS
 from models.embedded import EmbeddedModelError
 from models.tagger import PRECISIONS, ModelLoadError
-from pipeline.documents import InputError
 from pipeline.readers import HTML_MODES, ReadOptions, discover
+from pipeline.records import InputError
 from pipeline.run import EXIT_USAGE, PredictorSpec, RunMismatch, Settings, run
 
 

@@ -31,7 +31,7 @@ from corpus.parties import Party, PartyRegistry, registry_json
 from corpus.schema import atomic_write_text
 from corpus.script import to_simplified
 from corpus.segment import segment
-from pipeline.documents import InputDocument, InputError
+from pipeline.records import InputDocument, InputError
 
 DISCOVERED_FILE = "parties.discovered.json"
 

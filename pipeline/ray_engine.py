@@ -26,8 +26,8 @@ import numpy as np
 
 from corpus.parties import load_registry
 from pipeline.attribution import Attributor
-from pipeline.documents import InputDocument, InputError
 from pipeline.readers import discover, read_file
+from pipeline.records import InputDocument, InputError
 from pipeline.run import PredictorSpec, Settings, Summary, conclude, process_chunk, with_discovered
 from pipeline.workstore import ItemResult, WorkDir, claim_doc_ids
 

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
-from pipeline.documents import InputDocument, InputError
+from pipeline.records import InputDocument, InputError
 
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_32"]
 BOMS = ((b"\xef\xbb\xbf", "utf_8_sig"), (b"\xff\xfe\x00\x00", "utf_32"), (b"\x00\x00\xfe\xff", "utf_32"),

@@ -13,19 +13,19 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from models.predictors import Predictor, PredictorSpec
 from tqdm import tqdm
 
 from corpus.parties import PartyRegistry, load_registry
 from corpus.schema import atomic_write_text
 from corpus.script import is_traditional, to_simplified
 from corpus.segment import segment
+from models.predictors import Predictor, PredictorSpec
 from models.tagger import Analysis
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
-from pipeline.documents import InputDocument, InputError, TaggedSentence
 from pipeline.readers import ReadOptions, count_inputs, read_inputs
+from pipeline.records import InputDocument, InputError, TaggedSentence
 from pipeline.workstore import PARTS, ItemResult, WorkDir, claim_doc_ids
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3

@@ -4,7 +4,7 @@ import json
 from corpus.parties import PartyRegistry, load_registry, read_registry
 from pipeline.attribution import Attributor
 from pipeline.discovery import discover_into, discover_parties, name_stem, short_forms
-from pipeline.documents import InputDocument
+from pipeline.records import InputDocument
 
 BATCH = [
     "澜图电器股份有限公司昨日发布声明称，网传电池起火视频系恶意剪辑。",

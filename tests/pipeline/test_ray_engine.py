@@ -6,8 +6,8 @@ import pytest
 
 from corpus.paths import DATA_DIR
 from pipeline.__main__ import main
-from pipeline.documents import InputDocument, InputError
 from pipeline.ray_engine import item_from_json, item_to_json
+from pipeline.records import InputDocument, InputError
 from pipeline.run import EXIT_SOME_FAILED
 
 ray = pytest.importorskip("ray")

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.__main__ import build_parser, main
-from pipeline.documents import InputDocument, InputError
 from pipeline.readers import (
     InputProblem,
     ReadOptions,
@@ -18,6 +17,7 @@ from pipeline.readers import (
     read_file,
     read_inputs,
 )
+from pipeline.records import InputDocument, InputError
 
 TEXT = "腾讯表示，360的说法不实。我们对此深表歉意。"
 

@@ -15,7 +15,7 @@ from corpus.paths import DATA_DIR
 from models.baseline import LexiconBaseline
 from pipeline.__main__ import main
 from pipeline.attribution import Attributor
-from pipeline.documents import InputDocument
+from pipeline.records import InputDocument
 from pipeline.run import EXIT_OK, EXIT_SOME_FAILED, SENTENCES_PER_CALL, Progress, Settings, process_chunk
 
 ROOT = Path(__file__).resolve().parents[2]

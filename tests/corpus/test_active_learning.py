@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from corpus.growth import add, export, select, uncertainty
+from corpus.active_learning import add, export, select, uncertainty
 from corpus.load import load_corpus, load_splits
 from corpus.parties import load_registry
 from corpus.paths import DATA_DIR
