@@ -105,8 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.engine == "ray" and args.resume:
         parser.error("--resume works with the local engine; a Ray run is rerun from the start")
     reading = ReadOptions(args.html, args.text_field, args.id_field)
-    if args.engine == "ray" and reading != ReadOptions():
-        parser.error("--html, --text-field and --id-field work with the local engine only")
     if args.quiet:
         quiet_libraries()
     problem = check_output_dir(args.out, args.resume, args.overwrite) or check_inputs(args.inputs, args.out)

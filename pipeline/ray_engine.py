@@ -26,7 +26,7 @@ import numpy as np
 
 from corpus.parties import load_registry
 from pipeline.attribution import Attributor
-from pipeline.readers import discover, read_file
+from pipeline.readers import ReadOptions, discover, read_file
 from pipeline.records import InputDocument, InputError
 from pipeline.run import PredictorSpec, Settings, Summary, conclude, process_chunk, with_discovered
 from pipeline.workstore import ItemResult, WorkDir, claim_doc_ids
@@ -42,13 +42,13 @@ def item_from_json(text: str) -> InputDocument | InputError:
     return (InputError if record["kind"] == "error" else InputDocument)(**record["fields"])
 
 
-def read_shard(row: dict) -> list[dict]:
+def read_shard(row: dict, options: ReadOptions = ReadOptions()) -> list[dict]:
     """Ray task: the items of one input file, serialised (Arrow holds one string column).
     Workers read the absolute path; records name the file as the user did, like the local engine.
     An input that named no file arrives as its error, so errors keep the input order."""
     if row["problem"]:
         return [{"item": item_to_json(InputError(row["source"], row["problem"]))}]
-    items = list(read_file(Path(row["path"])))
+    items = list(read_file(Path(row["path"]), options))
     for item in items:
         item.source = row["source"]
     return [{"item": item_to_json(item)} for item in items]
@@ -99,7 +99,7 @@ def run_ray(
         # The actors take every CPU; reading and writing are light I/O and reserve none, or
         # they would wait for the actors forever.
         (ray.data.from_items(files)
-            .flat_map(read_shard, num_cpus=0)
+            .flat_map(read_shard, fn_kwargs={"options": settings.reading}, num_cpus=0)
             .map_batches(TaggingActor, fn_constructor_args=(replace(spec, threads=cpus), list(parties), settings),
                          batch_size=settings.batch_documents, batch_format="numpy",
                          compute=ray.data.ActorPoolStrategy(size=settings.actors), num_cpus=cpus)

@@ -52,6 +52,21 @@ def test_ray_engine_writes_what_the_local_engine_writes(inputs, tiny_tagger, loc
     assert list((tmp_path / "ray" / ".work" / "shards").glob("*.json"))
 
 
+def test_reading_flags_travel_to_the_ray_workers(local_ray, tmp_path):
+    table = tmp_path / "in" / "posts.csv"
+    table.parent.mkdir()
+    table.write_text("post,body\np1,腾讯表示，360的说法不实。\np2,360否认存在后门程序。\n", encoding="utf-8")
+    outputs = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / engine
+        status = main(["tag", str(table), "--baseline", "lexicon", "--text-field", "body", "--id-field", "post",
+                       "--out", str(out), "--engine", engine, "--quiet"])
+        assert status == 0
+        outputs[engine] = (out / "spans.jsonl").read_text(encoding="utf-8")
+    assert outputs["ray"] == outputs["local"]
+    assert [json.loads(line)["doc_id"] for line in outputs["ray"].splitlines()] == ["p1", "p2"]
+
+
 def test_resume_is_refused_with_ray(inputs, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["tag", str(inputs), "--baseline", "lexicon", "--out", str(tmp_path), "--engine", "ray", "--resume"])
