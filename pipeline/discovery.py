@@ -326,6 +326,7 @@ def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: di
     a title and a person's name that the batch also uses elsewhere is a name, so its people can be
     attached to it and its speakers resolved."""
     title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    counts: dict[str, int] = {}  # one scan of the batch per candidate, however often its title recurs
     for m in re.finditer(f"([{CJK}]{{2,8}}?)(?:的)?({title})([{CJK}]{{2,3}})", text):
         if not _person(m.group(3)):
             continue
@@ -334,7 +335,9 @@ def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: di
             name = run[k:]
             if name in owner_of or name in known:
                 break  # a known organisation: _attach_people_and_products ties the person to it
-            if (text.count(name) < 2 or name[0] in STOP_CHARS or name in GENERIC_SUBJECTS or _is_word(name)
+            if name not in counts:
+                counts[name] = text.count(name)
+            if (counts[name] < 2 or name[0] in STOP_CHARS or name in GENERIC_SUBJECTS or _is_word(name)
                     or any(name.startswith(w) for w in STOP_WORDS if len(w) > 1) or _person(name) == name):
                 continue
             parties[name] = Party(name, _kind(name) or "company", (f"{name}方面",))
