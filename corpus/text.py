@@ -29,6 +29,28 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def is_edge_forbidden(char: str) -> bool:
-    """Spans may not start or end on white space or punctuation."""
-    return char.isspace() or unicodedata.category(char)[0] in "PZ"
+# Signs that belong to the number before them (31%), so a span may end on them.
+UNIT_SIGNS = frozenset("%％‰‱")
+# Brackets and title marks that may edge a span when their partner is inside it
+# (送达了《行政处罚告知书》): unlike quotes, they are part of what is said.
+PAIRED_MARKS = {"《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
+
+
+def _is_blocked(char: str) -> bool:
+    return char not in UNIT_SIGNS and (char.isspace() or unicodedata.category(char)[0] in "PZ")
+
+
+def forbidden_start(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may not start where it does: on white space or punctuation,
+    except an opening bracket or title mark closed inside the span."""
+    char = text[start]
+    closer = PAIRED_MARKS.get(char)
+    return _is_blocked(char) and not (closer and closer in text[start + 1:end])
+
+
+def forbidden_end(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may not end where it does: on white space or punctuation,
+    except a unit sign (31%) or a closing bracket or title mark opened inside the span."""
+    char = text[end - 1]
+    openers = [o for o, c in PAIRED_MARKS.items() if c == char]
+    return _is_blocked(char) and not any(o in text[start:end - 1] for o in openers)

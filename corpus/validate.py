@@ -15,7 +15,7 @@ from corpus.parties import PartyRegistry, load_registry
 from corpus.schema import LABELS, CorpusError, Sentence, read_text, sentence_from_json
 from corpus.segment import segment
 from corpus.split import group_key
-from corpus.text import is_edge_forbidden
+from corpus.text import forbidden_end, forbidden_start
 
 
 def check_sentence(sentence: Sentence, registry: PartyRegistry) -> list[str]:
@@ -31,7 +31,7 @@ def check_sentence(sentence: Sentence, registry: PartyRegistry) -> list[str]:
         if span.start < previous_end:
             problems.append(f"{where}: overlaps the previous span")
         previous_end = max(previous_end, span.end)
-        if is_edge_forbidden(sentence.text[span.start]) or is_edge_forbidden(sentence.text[span.end - 1]):
+        if forbidden_start(sentence.text, span.start, span.end) or forbidden_end(sentence.text, span.start, span.end):
             problems.append(f"{where}: starts or ends on white space or punctuation")
         if span.label not in LABELS:
             problems.append(f"{where}: unknown label {span.label!r} (expected one of {', '.join(LABELS)})")

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 import jieba
 
 from corpus.schema import Span
-from corpus.text import REPORTING_VERBS, is_edge_forbidden
+from corpus.text import REPORTING_VERBS, forbidden_end, forbidden_start
 
 # A frame is a short subject followed by a reporting verb and the punctuation after it:
 # "腾讯表示，" "刘畅说：“" "記者：" (spec: the span starts after the frame).
@@ -66,9 +66,9 @@ def snap_to_words(text: str, span: Span) -> Span:
 
 def trim(text: str, span: Span) -> Span:
     start, end = span.start, span.end
-    while start < end and is_edge_forbidden(text[start]):
+    while start < end and forbidden_start(text, start, end):
         start += 1
-    while end > start and is_edge_forbidden(text[end - 1]):
+    while end > start and forbidden_end(text, start, end):
         end -= 1
     return Span(start, end, span.label, span.speaker, span.target, span.score)
 

@@ -40,6 +40,14 @@ def test_trim_punctuation_and_space():
     assert _text(text, [trim(text, Span(0, 6, "DENIAL"))]) == ["不实"]
 
 
+def test_trim_keeps_a_percent_sign_and_a_title_closed_inside_the_span():
+    text = "实际抽成高达31%。我局已送达《行政处罚告知书》。"
+    assert _text(text, [trim(text, Span(0, 10, "ACCUSATION"))]) == ["实际抽成高达31%"]
+    assert _text(text, [trim(text, Span(10, 25, "CLAIM"))]) == ["我局已送达《行政处罚告知书》"]
+    assert _text(text, [trim(text, Span(13, 18, "CLAIM"))]) == ["送达《行政"]  # unclosed: 《 stays inside
+    assert _text(text, [trim(text, Span(15, 18, "CLAIM"))]) == ["行政"]  # a lone 《 is not an edge
+
+
 def test_snap_extends_short_end_and_cuts_overlong_end():
     text = "北岬的说法不实，澜图并无后门。"
     assert _text(text, [snap(text, Span(0, 5, "DENIAL"))]) == ["北岬的说法不实"]
