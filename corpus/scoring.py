@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from corpus.schema import LABELS, Sentence, Span
+from corpus.script import to_simplified
 
 ALL = "ALL"
 
@@ -107,8 +108,9 @@ GENERIC_PARTIES = ("用户", "媒体", "其他")
 
 
 def same_party(gold: str | None, predicted: str | None, aliases: dict[str, str] | None = None) -> bool:
-    """One organisation under two names: equal, one name inside the other (华为 / 华为公司), or
-    both recorded forms of one party in ``aliases`` (surface form -> canonical name)."""
+    """One organisation under two names: equal, one name inside the other (华为 / 华为公司), both
+    recorded forms of one party in ``aliases`` (surface form -> canonical name), or any of these
+    once both are in Simplified script (皓貝口腔 / 皓贝)."""
     if gold == predicted:
         return True
     if not gold or not predicted or gold in GENERIC_PARTIES or predicted in GENERIC_PARTIES:
@@ -116,7 +118,10 @@ def same_party(gold: str | None, predicted: str | None, aliases: dict[str, str] 
     aliases = aliases or {}
     if aliases.get(gold, gold) == aliases.get(predicted, predicted):
         return True
-    return gold in predicted or predicted in gold
+    if gold in predicted or predicted in gold:
+        return True
+    simple_gold, simple_predicted = to_simplified(gold), to_simplified(predicted)
+    return (simple_gold, simple_predicted) != (gold, predicted) and same_party(simple_gold, simple_predicted, aliases)
 
 
 def party_accuracy(gold: Sequence[Sentence], predicted: Sequence[Sentence],

@@ -8,7 +8,7 @@ from seqeval.scheme import IOB2
 from corpus.align import SpanError, spans_to_char_tags
 from corpus.paths import DATA_DIR
 from corpus.schema import LABELS, Sentence, Span, read_sentences
-from corpus.scoring import agreement, one_to_one_scores, overlapping, sentence_scores, span_scores
+from corpus.scoring import agreement, one_to_one_scores, overlapping, same_party, sentence_scores, span_scores
 from models.evaluation import strict_scores
 
 
@@ -87,3 +87,21 @@ def test_one_to_one_counts_a_long_prediction_once():
     pred = [Sentence("x", "d", "甲乙丙丁戊己", [Span(0, 6, "CLAIM")])]
     assert span_scores(gold, pred, overlapping)["ALL"]["recall"] == 1.0  # one-to-many
     assert one_to_one_scores(gold, pred)["ALL"]["recall"] == 0.5
+
+
+@pytest.mark.parametrize("gold, predicted, same", [
+    ("华为", "华为公司", True),                    # one name inside the other
+    ("皓貝口腔", "皓贝", True),                    # the same after conversion to Simplified
+    ("鬆霖集團", "松霖集团", True),
+    ("皓貝口腔", "皓月", False),
+    ("用户", "用户", True),
+    ("用户", "其他", False),                      # generic parties match only themselves
+    ("騰訊", None, False),
+])
+def test_same_party_folds_containment_and_script(gold, predicted, same):
+    assert same_party(gold, predicted) is same
+
+
+def test_same_party_uses_recorded_aliases():
+    aliases = {"企鹅帝国": "腾讯", "腾讯": "腾讯"}
+    assert same_party("腾讯", "企鹅帝国", aliases) and not same_party("腾讯", "企鹅帝国")
