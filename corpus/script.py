@@ -1,7 +1,8 @@
 """Traditional Chinese: detect it and convert it, keeping character offsets.
 
 The tagger is trained and run on Simplified text and the party registry is Simplified; a
-Traditional text is converted with OpenCC's t2s tables, character by character where the
+Traditional text is converted with OpenCC's hk2s tables (t2s after Hong Kong variants such as
+衞 -> 衛, which t2s alone leaves: 衞生署 must read 卫生署), character by character where the
 phrase tables would change the length, so every offset into the converted text is the
 same offset into the original, which is what annotations and outputs refer to.
 """
@@ -14,7 +15,7 @@ from opencc import OpenCC
 
 @lru_cache(maxsize=1)
 def _converter() -> OpenCC:
-    return OpenCC("t2s")
+    return OpenCC("hk2s")
 
 
 @lru_cache(maxsize=65536)

@@ -71,6 +71,8 @@ TITLES = (
 )
 # Tags that may still be name parts right before 有限公司 (see organisation_mentions).
 LEGAL_NAME_POS = {"v", "vn", "mq", "ad", "a", "an"}
+# Proper nouns: a place, person, organisation or other name that jieba knows.
+PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
 # Parts of speech that mark a discovered name as a phrase cut from its sentence (see name_like).
 PHRASE_POS = {"v", "r", "d", "p", "c", "f", "m", "t"}
 CLOSER_POS = {"f", "r", "d", "u", "c", "p", "m"}
@@ -86,7 +88,23 @@ STOP_WORDS = {
     "的", "了", "也", "就", "都", "还", "又", "已", "曾", "所", "等", "并", "或", "但", "而", "却", "即",
 }
 # Single characters that end a leftward walk even where jieba cannot tag a coined name.
-STOP_CHARS = set("的对向与和在被将把称说是了也就及等由从于让给为据经其该本此这那各要请并而但或即又还都已曾所之以因如若则自至到同跟")
+STOP_CHARS = set("的对向与和在被将把称说是了也就及等由从于让给为据经其该本此这那各要请并而但或即又还都已曾所之以因如若则自至到同跟"
+                 "接诉指惟有可去交间占致含中")
+# Characters that link a preceding word to a name (帐目由翊宁会计师事务所, 十五日内向琯川省高级人民法院):
+# where jieba glues them to their neighbour, a name is cut after them.
+LINK_CHARS = set("由向接诉被经指从于给在把将让")
+# Branches are named through their parent (澜图电器有限公司沂岚分公司), found on its own.
+BRANCH_WORDS = {"分公司", "子公司", "分行", "支行", "分店", "门店"}
+# Words of a title that precede its head (行政总裁, 法务总监): not part of the organisation's name.
+TITLE_MODIFIERS = ("行政", "法务", "市场", "财务", "技术", "运营", "人事", "公关", "品牌", "销售", "执行", "首席", "区域",
+                   "战略", "投资", "赛事运营", "内容", "客服", "产品", "安全")
+# Words that introduce a name without being part of it: verbs of referral and contact, and the
+# role an organisation plays (赞助商翥川啤酒: 翥川啤酒 is the name, 赞助商 its role here).
+LEAD_WORDS = {
+    "委托", "会同", "联系", "拨打", "转介", "代表", "所有", "部分", "主动", "个案", "向", "提交", "移交", "转交",
+    "赞助商", "供应商", "经销商", "承包商", "代理商", "合作方", "原告", "被告", "第三人", "游客", "业主", "业委会", "用户",
+    "网友", "网民", "客户", "乘客", "家长", "旅客", "股东", "债权人", "投资者", "消费者",
+}
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦"
     "付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关"
@@ -159,26 +177,55 @@ def organisation_mentions(text: str) -> list[str]:
     words = list(jieba.posseg.cut(text))
     found = []
     for i, word in enumerate(words):
-        if _kind(word.word) is None:
+        if _kind(word.word) is None or word.word in BRANCH_WORDS:
             continue
         j, length = i, len(word.word)
         legal = word.word.endswith("有限公司") or word.word.endswith("有限责任公司")
         while j > 0:
             prev = words[j - 1]
-            coined = len(prev.word) == 1 and prev.word not in STOP_CHARS  # jieba splits unknown names per character
+            if prev.word in STOP_CHARS:
+                break
+            coined = len(prev.word) == 1  # jieba splits unknown names per character
             # Before a legal form, verbs and measure words are name parts (配送服务有限公司, 汽车零部件有限公司).
             coined = coined or (legal and prev.flag in LEGAL_NAME_POS)
             if prev.word in TRADE_WORDS and length + len(prev.word) <= 14:  # 出行, 互动: name parts whatever their tag
                 j, length = j - 1, length + len(prev.word)
                 continue
-            if (prev.word in STOP_WORDS or (prev.flag in STOP_POS and not coined) or not re.fullmatch(f"[{CJK}A-Za-z0-9]+", prev.word)
+            if (prev.word in STOP_WORDS or prev.word in LEAD_WORDS or (prev.flag in STOP_POS and not coined) or not re.fullmatch(f"[{CJK}A-Za-z0-9]+", prev.word)
                     or length + len(prev.word) > 14):
                 break
             j, length = j - 1, length + len(prev.word)
-        name = "".join(w.word for w in words[j:i + 1])
-        if j < i and _full_kind(name) and len(strip_suffix(name, [*LEGAL_FORMS, *sum(AUTHORITY_SUFFIXES.values(), ())])) >= 2:
+        name = _after_link("".join(w.word for w in words[j:i + 1]))
+        if j < i and _full_kind(name) and _named(name):
             found.append(name)
     return found
+
+
+def _named(name: str) -> bool:
+    """Whether something names the organisation before its suffix: two or more characters that
+    are not an ordinary word (人民医院, 监管银行, 热力有限公司 describe; 澜图电器公司 names)."""
+    suffixes = (*LEGAL_FORMS, *ORG_SUFFIXES, *sum(AUTHORITY_SUFFIXES.values(), ()))
+    longest = max((s for s in suffixes if name.endswith(s)), key=len, default="")
+    head = name[: len(name) - len(longest)]
+    return (len(head) >= 2 and not _is_word(head) and not _only_trade_words(head) and head[-1] not in "本我贵该其此"
+            and head[0] not in "市省区县州镇乡")
+
+
+def _generic(phrase: str) -> bool:
+    """Dictionary words of two or more characters only, none of them a proper noun (综艺制作, 客服人员):
+    a description of an organisation, not its name (澜图电器 and 北京市 name one; jieba cuts coined
+    names such as 砥安 per character)."""
+    return all(len(w.word) >= 2 and jieba.dt.FREQ.get(w.word, 0) > 0 and w.flag not in PROPER_POS
+               for w in jieba.posseg.cut(phrase))
+
+
+def _after_link(name: str) -> str:
+    """The name after the last linking character that leaves a name (局接翾翎体育用品股份有限公司 ->
+    翾翎体育用品股份有限公司)."""
+    for k in range(len(name) - 2, 0, -1):
+        if name[k - 1] in LINK_CHARS and _named(name[k:]):
+            return name[k:]
+    return name
 
 
 def _absorb_suffix_runs(names: list[str]) -> list[str]:
@@ -338,6 +385,7 @@ def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: di
             if name not in counts:
                 counts[name] = text.count(name)
             if (counts[name] < 2 or name[0] in STOP_CHARS or name in GENERIC_SUBJECTS or _is_word(name)
+                    or _full_kind(name) or name.endswith(TITLE_MODIFIERS)
                     or any(name.startswith(w) for w in STOP_WORDS if len(w) > 1) or _person(name) == name):
                 continue
             parties[name] = Party(name, _kind(name) or "company", (f"{name}方面",))
@@ -388,7 +436,8 @@ def _attach_bare_names(sentences: Sequence[str], parties: dict[str, Party], owne
     people = {p for party in parties.values() for p in party.people}
     for subject in framed:
         if (subject in GENERIC_SUBJECTS or subject in known or subject in owner_of or subject in people
-                or subject[0] in STOP_CHARS or subject[-1] in STOP_CHARS or _is_word(subject) or _kind(subject) or _person(subject) == subject
+                or subject[0] in STOP_CHARS or subject[-1] in STOP_CHARS or _is_word(subject) or _generic(subject)
+                or _kind(subject) or _person(subject) == subject
                 or text.count(subject) < 3):
             continue
         owners = [name for form, name in owner_of.items() if form.startswith(subject)]

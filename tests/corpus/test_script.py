@@ -14,3 +14,7 @@ def test_traditional_is_detected_and_converted():
 @given(st.lists(st.sampled_from(list("騰訊說法不實們對歉意並額賠償裡麵乾隆著") + ["ab", "，", "。"]), max_size=60).map("".join))
 def test_conversion_keeps_length_so_offsets_survive(text):
     assert len(to_simplified(text)) == len(text)
+
+
+def test_hong_kong_variants_are_converted():
+    assert to_simplified("瀛汀衞生署表示，本港17間醫院") == "瀛汀卫生署表示，本港17间医院"

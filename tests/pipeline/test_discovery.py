@@ -84,3 +84,33 @@ def test_an_organisation_named_only_through_its_people_is_found():
     assert found.names == {"沣潭移动"} and found.parties["沣潭移动"].people == ("符景川",)
     attributor = Attributor(load_registry().extend(found))
     assert [m.party for m in attributor.mentions(batch[2])] == ["沣潭移动"]  # a transcript turn resolves
+
+
+def test_words_that_lead_into_a_name_are_not_part_of_it():
+    batch = ["2024年5月2日，我局接沅桥家居用品股份有限公司报案。",
+             "业委会诉沅桥家居用品股份有限公司一案今日开庭。",
+             "本公司已委托岑朗律师事务所处理，如不服可在十五日内向沅江省高级人民法院上诉。"]
+    names = set(discover_parties(batch, load_registry()).mentions())
+    assert {"沅桥家居用品股份有限公司", "岑朗律师事务所", "沅江省高级人民法院"} <= names
+    assert not any(n.startswith(("局接", "业委会诉", "委托", "内向")) for n in names)
+
+
+def test_descriptions_self_references_and_branches_are_not_parties():
+    batch = ["惟本公司明白，部分用户当晚受到影响。", "有网友指本公司造假，当地人民医院已出具证明。",
+             "我局已冻结相关人员银行账户。", "本案中保险公司拒赔。", "对栖岸出行科技有限公司栖岸分公司进行约谈。",
+             "宸岭能源股份有限公司关于控股子公司事故的公告", "今天我们关注随驭与市交通运输局之间的争议。"]
+    names = set(discover_parties(batch, load_registry()).mentions())
+    assert {"惟本公司", "指本公司", "人民医院", "人员银行", "中保险公司", "控股子公司", "市交通运输局"}.isdisjoint(names)
+    assert not any("分公司" in n for n in names) and "栖岸出行科技有限公司" in names
+
+
+def test_a_title_modifier_is_not_an_organisation():
+    batch = ["出席：澄泓乐园行政总裁乔慕言、法务总监宁晓", "澄泓乐园行政总裁乔慕言表示，将全面检修。", "乔慕言：我们会负责到底。"]
+    names = set(discover_parties(batch, load_registry()).names)
+    assert not any(n.endswith(("行政", "法务")) for n in names)
+
+
+def test_bare_names_that_are_ordinary_words_are_not_parties():
+    batch = ["客服人员回应称，已在处理。", "客服人员表示，订单会补发。", "客服人员称，系统已恢复。",
+             "铜釜记回应称，从未使用隔夜汤底。", "铜釜记表示将报警。", "铜釜记称保留追责权利。"]
+    assert set(discover_parties(batch, load_registry()).names) == {"铜釜记"}
