@@ -58,6 +58,8 @@ AUTHORITY_SUFFIXES = {
     "court": ("地检署", "检察署", "地方法院", "人民法院", "中级人民法院", "高级人民法院", "法院", "人民检察院", "检察院", "仲裁委员会"),
     "police": ("公安分局", "公安局", "派出所", "警察局", "警方"),
 }
+# The last characters of every suffix: a word (or sentence) without one names no organisation.
+SUFFIX_ENDINGS = frozenset(suffix[-1] for suffix in (*ORG_SUFFIXES, *sum(AUTHORITY_SUFFIXES.values(), ())))
 # The official short forms of authority names (沂岚市市场监督管理局 -> 沂岚市市场监管局).
 AUTHORITY_ABBREVIATIONS = {
     "市场监督管理局": ("市场监管局", "市监局"), "人力资源和社会保障局": ("人社局",), "卫生健康委员会": ("卫健委",),
@@ -173,11 +175,14 @@ def _full_kind(name: str) -> str | None:
 
 
 def organisation_mentions(text: str) -> list[str]:
-    """Full organisation names in one sentence: a name-like run of jieba words ending in a suffix."""
+    """Full organisation names in one sentence: a name-like run of jieba words ending in a suffix.
+    Sentences without a suffix character skip jieba's tagger, most of discovery's time."""
+    if not SUFFIX_ENDINGS.intersection(text):
+        return []
     words = list(jieba.posseg.cut(text))
     found = []
     for i, word in enumerate(words):
-        if _kind(word.word) is None or word.word in BRANCH_WORDS:
+        if word.word[-1] not in SUFFIX_ENDINGS or _kind(word.word) is None or word.word in BRANCH_WORDS:
             continue
         j, length = i, len(word.word)
         legal = word.word.endswith("有限公司") or word.word.endswith("有限责任公司")
