@@ -10,12 +10,18 @@ three steps, each on more evidence than one character:
 2. *where one act ends and the next begins*: a run splits after a clause mark only where the
    label leading there starts with a B- that beats its I- by ``SPLIT_MARGIN``;
 3. *which act it is*: each piece takes the label with the highest mean probability over its
-   characters (a vote of the whole span, not of its first character).
+   characters (a vote of the whole span, not of its first character), each label's vote
+   weighted by ``LABEL_WEIGHTS``.
 
 Chosen on team-written batch w9, unseen by the model scoring it (``outputs/tagger`` trained on
 seeds + w1–w8): strict F1 0.329 with per-character types and splits at any confident B-,
 0.354 with steps 1 and 3, 0.433 with all three (margin 0.4; 0.2 gave 0.379, 0.6 gave 0.428).
 On w10, not used for the choice: 0.361 -> 0.504 (README, "Decoding").
+
+The label weights undo the tagger's lean towards the rarer acts (training weights classes by
+inverse frequency): chosen on w12–w17 with the tagger trained on seeds + w1–w11
+(``benchmarks/decoding.py --label-weights``), strict F1 0.470 -> 0.481, wrong-label share
+24.6% -> 23.2%; on w18–w23, not used for the choice, 0.469 -> 0.485.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ from corpus.schema import LABELS, Span
 
 CLAUSE_OPENERS = "，,；;：:。！？!?"
 SPLIT_MARGIN = 0.4
+LABEL_WEIGHTS: dict[str, float] = {"CLAIM": 1.4, "ACCUSATION": 1.0, "APOLOGY": 0.6, "DENIAL": 0.6}
 
 
 def type_probabilities(probs: np.ndarray, tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -43,9 +50,9 @@ def type_probabilities(probs: np.ndarray, tags: Sequence[str]) -> tuple[np.ndarr
 
 
 def decode_spans(text: str, probs: np.ndarray, tags: Sequence[str], max_gap: int = 4, min_length: int = 6,
-                 split_margin: float = SPLIT_MARGIN) -> list[Span]:
+                 split_margin: float = SPLIT_MARGIN, label_weights: dict[str, float] | None = None) -> list[Span]:
     """Spans from character probabilities; characters with no probability (white space) follow their left neighbour."""
-    return _decode(text, probs, tags, max_gap, min_length, split_margin)[0]
+    return _decode(text, probs, tags, max_gap, min_length, split_margin, label_weights)[0]
 
 
 def closest_call(text: str, probs: np.ndarray, tags: Sequence[str]) -> float:
@@ -60,8 +67,9 @@ def closest_call(text: str, probs: np.ndarray, tags: Sequence[str]) -> float:
 
 
 def _decode(text: str, probs: np.ndarray, tags: Sequence[str], max_gap: int = 4, min_length: int = 6,
-            split_margin: float = SPLIT_MARGIN) -> tuple[list[Span], float]:
+            split_margin: float = SPLIT_MARGIN, label_weights: dict[str, float] | None = None) -> tuple[list[Span], float]:
     """Spans, and the smallest margin of the decisions that made them."""
+    weights = np.array([(label_weights or LABEL_WEIGHTS)[label] for label in LABELS], dtype=np.float32)
     covered = probs.sum(axis=1) > 0
     if len(text) == 0 or not covered.any():
         return [], 1.0
@@ -92,7 +100,7 @@ def _decode(text: str, probs: np.ndarray, tags: Sequence[str], max_gap: int = 4,
         for a, b in zip([start, *cuts], [*cuts, end]):
             if b - a < 2 or not covered[a:b].any():
                 continue
-            votes = type_p[a:b, 1:][covered[a:b]].mean(axis=0)
+            votes = type_p[a:b, 1:][covered[a:b]].mean(axis=0) * weights
             margins.append(_top_two_gap(votes[None, :]))
             spans.append(Span(a, b, LABELS[int(votes.argmax())]))
     return spans, float(min(margins))

@@ -2,6 +2,7 @@
 import numpy as np
 
 from corpus.align import IOB2_TAGS
+from corpus.schema import LABELS
 from models.decoding import closest_call, decode_spans
 
 TAGS = list(IOB2_TAGS)
@@ -28,6 +29,16 @@ def test_the_whole_span_votes_on_its_label():
     labels = ["B-CLAIM", "I-CLAIM", "I-CLAIM"] + ["I-ACCUSATION"] * (len(text) - 3)
     [span] = decode_spans(text, probs_for(labels), TAGS)
     assert (span.start, span.end, span.label) == (0, len(text), "ACCUSATION")
+
+
+def test_label_votes_are_weighted():
+    """A span split almost evenly between DENIAL and CLAIM goes to CLAIM under the shipped weights,
+    which discount the acts the tagger over-predicts; with equal weights DENIAL's slight lead wins."""
+    text = "本公司的产品全部符合国家标准"
+    labels = ["I-DENIAL"] * 8 + ["I-CLAIM"] * (len(text) - 8)
+    [weighted] = decode_spans(text, probs_for(labels), TAGS)
+    [plain] = decode_spans(text, probs_for(labels), TAGS, label_weights=dict.fromkeys(LABELS, 1.0))
+    assert (weighted.label, plain.label) == ("CLAIM", "DENIAL")
 
 
 def test_a_run_splits_at_a_clause_mark_only_on_a_confident_begin():
