@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 LABELS: tuple[str, ...] = ("CLAIM", "ACCUSATION", "APOLOGY", "DENIAL")
 # Which type wins where one stretch could be two (spec: DENIAL > APOLOGY > ACCUSATION > CLAIM).
@@ -125,19 +126,27 @@ def read_sentences(path: str | os.PathLike) -> list[Sentence]:
     return [sentence_from_json(record, path, line) for line, record in iter_jsonl(path)]
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write a file atomically: a reader never sees a half-written file."""
+@contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> Iterator[IO]:
+    """An open file that becomes ``path`` only when the block ends without an error, so a large
+    output can be streamed and still never be seen half-written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+        with os.fdopen(fd, mode, **open_args) as out:
+            yield out
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file atomically: a reader never sees a half-written file."""
+    with atomic_file(path) as out:
+        out.write(data)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.schema import LABELS, atomic_write_bytes, atomic_write_text
+from corpus.schema import LABELS, atomic_file, atomic_write_text
 from pipeline.aggregate import RELATIONS, acts_from_records
 
 SPANS_CSV, SPANS_PARQUET = "spans.csv", "spans.parquet"
@@ -33,6 +34,7 @@ SPAN_SCHEMA = pa.schema([
     ("score", pa.float64()), ("date", pa.string()), ("source", pa.string()),
 ])
 PARTY_COLUMNS = ("party", "label", "target", "count")
+ROWS_PER_GROUP = 10_000  # rows held at once while writing, and the Parquet row group size
 NO_TARGET = "(none)"  # aggregate's key for acts without a target; an empty cell in parties.csv
 LABEL_OF_RELATION = {relation: label for label, relation in RELATIONS.items()}
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -42,25 +44,36 @@ def write_exports(out_dir: Path, records: Iterable[dict[str, Any]], summary: dic
                   documents: dict[str, dict[str, Any]]) -> None:
     """Write every export into ``out_dir`` from the sentence records of spans.jsonl, the
     aggregate (parties.json's content) and the documents.jsonl records keyed by doc_id."""
-    rows = span_rows(records, documents)
-    write_csv(out_dir / SPANS_CSV, SPAN_SCHEMA.names, rows)
-    write_parquet(out_dir / SPANS_PARQUET, rows)
+    write_span_tables(out_dir, span_rows(records, documents))
     write_csv(out_dir / PARTIES_CSV, PARTY_COLUMNS, party_rows(summary))
     atomic_write_text(out_dir / PARTIES_GRAPHML, graphml(summary))
 
 
-def span_rows(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def span_rows(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """One row per act, in spans.jsonl order; the acts come from the aggregate's own reader so a
     row names the same speaker as parties.json does."""
-    rows = []
     for act in acts_from_records(records):
         document = documents.get(act.doc_id, {})
         date = document.get("metadata", {}).get("date")
-        rows.append({"doc_id": act.doc_id, "sentence_id": act.sentence_id, "start": act.start, "end": act.end,
-                     "text": act.text, "label": act.label, "speaker": act.speaker, "target": act.target,
-                     "score": act.score, "date": None if date is None else str(date),
-                     "source": document.get("source")})
-    return rows
+        yield {"doc_id": act.doc_id, "sentence_id": act.sentence_id, "start": act.start, "end": act.end,
+               "text": act.text, "label": act.label, "speaker": act.speaker, "target": act.target,
+               "score": act.score, "date": None if date is None else str(date), "source": document.get("source")}
+
+
+def write_span_tables(out_dir: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """spans.csv and spans.parquet in one pass, ROWS_PER_GROUP rows in memory at a time: a
+    100,000-document batch's acts never sit in memory whole (an empty run still gets the header
+    and the schema)."""
+    with (atomic_file(out_dir / SPANS_CSV, "w", encoding="utf-8", newline="") as csv_out,
+          atomic_file(out_dir / SPANS_PARQUET) as parquet_out):
+        csv_out.write("\ufeff")
+        writer = csv.writer(csv_out, lineterminator="\r\n")
+        writer.writerow(SPAN_SCHEMA.names)
+        with pq.ParquetWriter(parquet_out, SPAN_SCHEMA) as parquet:
+            rows = iter(rows)
+            while group := list(islice(rows, ROWS_PER_GROUP)):
+                writer.writerows([_cell(row[c]) for c in SPAN_SCHEMA.names] for row in group)
+                parquet.write_table(pa.Table.from_pylist(group, schema=SPAN_SCHEMA))
 
 
 def party_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -82,14 +95,6 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
 
 def _cell(value: Any) -> Any:
     return "" if value is None else value
-
-
-def write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
-    """The same rows with typed columns; an empty run still gets the schema."""
-    table = pa.Table.from_pylist(rows, schema=SPAN_SCHEMA)
-    buffer = pa.BufferOutputStream()
-    pq.write_table(table, buffer)
-    atomic_write_bytes(path, buffer.getvalue().to_pybytes())
 
 
 def graphml(summary: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline import export
 from pipeline.__main__ import main
 from pipeline.aggregate import aggregate
 from pipeline.export import SPAN_SCHEMA, write_exports
@@ -69,6 +70,18 @@ def test_spans_csv_and_parquet_match_spans_jsonl_row_for_row(run_dir):
     table = pq.read_table(run_dir / "spans.parquet")
     assert table.schema.equals(SPAN_SCHEMA)
     assert table.to_pylist() == expected
+
+
+def test_span_tables_are_written_in_groups_without_changing_a_row(tmp_path, monkeypatch):
+    """Written a few rows at a time (memory stays flat on big batches), the tables are the same."""
+    monkeypatch.setattr(export, "ROWS_PER_GROUP", 2)
+    out = _tag(tmp_path, DOCS)
+    expected = _expected_rows(out)
+    assert len(expected) > 2
+    assert pq.ParquetFile(out / "spans.parquet").metadata.num_row_groups == -(-len(expected) // 2)
+    assert pq.read_table(out / "spans.parquet").to_pylist() == expected
+    assert _read_csv(out / "spans.csv")[1] == [_as_csv(r) for r in expected]
+    assert not list(out.glob(".*.tmp"))
 
 
 def test_parties_csv_flattens_the_targets_of_parties_json(run_dir):
