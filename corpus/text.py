@@ -34,6 +34,7 @@ UNIT_SIGNS = frozenset("%％‰‱")
 # Brackets and title marks that may edge a span when their partner is inside it
 # (送达了《行政处罚告知书》): unlike quotes, they are part of what is said.
 PAIRED_MARKS = {"《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
+OPENER_OF = {closer: opener for opener, closer in PAIRED_MARKS.items()}
 
 
 def _is_blocked(char: str) -> bool:
@@ -52,5 +53,5 @@ def forbidden_end(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] may not end where it does: on white space or punctuation,
     except a unit sign (31%) or a closing bracket or title mark opened inside the span."""
     char = text[end - 1]
-    openers = [o for o, c in PAIRED_MARKS.items() if c == char]
-    return _is_blocked(char) and not any(o in text[start:end - 1] for o in openers)
+    opener = OPENER_OF.get(char)
+    return _is_blocked(char) and not (opener and opener in text[start:end - 1])

@@ -58,8 +58,10 @@ AUTHORITY_SUFFIXES = {
     "court": ("地检署", "检察署", "地方法院", "人民法院", "中级人民法院", "高级人民法院", "法院", "人民检察院", "检察院", "仲裁委员会"),
     "police": ("公安分局", "公安局", "派出所", "警察局", "警方"),
 }
-# The last characters of every suffix: a word (or sentence) without one names no organisation.
-SUFFIX_ENDINGS = frozenset(suffix[-1] for suffix in (*ORG_SUFFIXES, *sum(AUTHORITY_SUFFIXES.values(), ())))
+# Every organisation suffix (ORG_SUFFIXES begins with the legal forms), and their last characters:
+# a word (or sentence) without one of those names no organisation.
+ALL_SUFFIXES = (*ORG_SUFFIXES, *sum(AUTHORITY_SUFFIXES.values(), ()))
+SUFFIX_ENDINGS = frozenset(suffix[-1] for suffix in ALL_SUFFIXES)
 # The official short forms of authority names (沂岚市市场监督管理局 -> 沂岚市市场监管局).
 AUTHORITY_ABBREVIATIONS = {
     "市场监督管理局": ("市场监管局", "市监局"), "人力资源和社会保障局": ("人社局",), "卫生健康委员会": ("卫健委",),
@@ -95,6 +97,10 @@ STOP_CHARS = set("的对向与和在被将把称说是了也就及等由从于�
 # Characters that link a preceding word to a name (帐目由翊宁会计师事务所, 十五日内向琯川省高级人民法院):
 # where jieba glues them to their neighbour, a name is cut after them.
 LINK_CHARS = set("由向接诉被经指从于给在把将让")
+# A head ending in these refers back (本公司, 贵公司, 该院); one starting with these has lost its
+# place name (市交通运输局 cut from 芗江市交通运输局).
+SELF_REFERENCES = set("本我贵该其此")
+ADMINISTRATIVE_LEVELS = set("市省区县州镇乡")
 # Branches are named through their parent (澜图电器有限公司沂岚分公司), found on its own.
 BRANCH_WORDS = {"分公司", "子公司", "分行", "支行", "分店", "门店"}
 # Words of a title that precede its head (行政总裁, 法务总监): not part of the organisation's name.
@@ -209,11 +215,10 @@ def organisation_mentions(text: str) -> list[str]:
 def _named(name: str) -> bool:
     """Whether something names the organisation before its suffix: two or more characters that
     are not an ordinary word (人民医院, 监管银行, 热力有限公司 describe; 澜图电器公司 names)."""
-    suffixes = (*LEGAL_FORMS, *ORG_SUFFIXES, *sum(AUTHORITY_SUFFIXES.values(), ()))
-    longest = max((s for s in suffixes if name.endswith(s)), key=len, default="")
+    longest = max((s for s in ALL_SUFFIXES if name.endswith(s)), key=len, default="")
     head = name[: len(name) - len(longest)]
-    return (len(head) >= 2 and not _is_word(head) and not _only_trade_words(head) and head[-1] not in "本我贵该其此"
-            and head[0] not in "市省区县州镇乡")
+    return (len(head) >= 2 and not _is_word(head) and not _only_trade_words(head) and head[-1] not in SELF_REFERENCES
+            and head[0] not in ADMINISTRATIVE_LEVELS)
 
 
 def _generic(phrase: str) -> bool:
