@@ -18,11 +18,20 @@ from functools import cached_property
 from typing import Iterable, Sequence
 
 import jieba
+import jieba.posseg
 
 from corpus.parties import UNKNOWN_PARTY, PartyRegistry
 from corpus.schema import Sentence, Span
 from corpus.script import to_simplified
-from pipeline.discovery import SURNAMES
+from pipeline.discovery import (
+    LEGAL_FORMS,
+    SURNAMES,
+    TITLES,
+    TRADE_WORDS,
+    organisation_mentions,
+    short_forms,
+    strip_suffix,
+)
 
 FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
                 "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
@@ -45,7 +54,13 @@ CORPORATE_FIRST_PERSON = ("我司", "本公司", "我公司", "本集团", "我�
 PERSONAL_FIRST_PERSON = re.compile("我(?![们們司局院行会會])")
 NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
 AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "发信", "发布", "发表", "通报", "通告",
-                     "新闻稿", "：", ":")  # matched on Simplified text
+                     "新闻稿", "：", ":", "就", "记者会", "发布会", "见面会", "说明会", "新闻稿")  # matched on Simplified text
+# A title addressed to a party's own people (致广大X用户的一封信): X writes it.
+ADDRESSED_TITLE = re.compile("^(?:致|给)(?:广大|全体|所有|各位|亲爱的)?([\u4e00-\u9fffA-Za-z0-9]{2,6}?)的?"
+                             "(?:用户|使用者|客户|会员|员工|同事|车主|股东|合作伙伴|商家|骑手|朋友)")
+# A closing line that is a brand and its trade (蝈蝈科技, 铦锋安全): the brand signs.
+TRADE_SIGNATURE = re.compile(f"([\u4e00-\u9fff]{{2,4}}?)(?:{'|'.join(sorted(TRADE_WORDS, key=len, reverse=True))})+")
+SENTENCE_MARKS = re.compile("[，。；！？,;!?]")
 
 
 def most_named(parties: Iterable[str]) -> str | None:
@@ -100,16 +115,24 @@ class Attributor:
                 party = value if value in self.registry.names else self.forms.get(value)
                 if party:
                     return party
-        for line in [*reversed(sentences[-4:]), *sentences[:1]]:
-            party = self.signature(line)
+        for line in reversed(sentences[-4:]):
+            party = self.signature(line, closing=True)
             if party:
                 return party
+        party = self.signature(sentences[0]) if sentences else None
+        if party:
+            return party
+        addressed = ADDRESSED_TITLE.match(sentences[0]) if sentences else None
+        if addressed and addressed.group(1) not in GENERIC and not jieba.dt.FREQ.get(addressed.group(1)):
+            return self.forms.get(addressed.group(1), addressed.group(1))  # 致广大蝈蝈用户的一封信
         for line in reversed(sentences[-4:]):
             name = SIGNED_NAME.fullmatch(line.strip())
             if name and name.group(1)[0] in SURNAMES:
                 return self.forms.get(name.group(1), name.group(1))  # a letter a person signs: 褚怀瑾
         title = metadata.get("title") or (sentences[0] if sentences else "")
         for mention in self.mentions(title):
+            if mention.party in GENERIC:
+                continue
             if any(cue in title[mention.end:mention.end + 8] for cue in AUTHOR_CUES_TITLE):
                 return mention.party
         text = "".join(sentences)
@@ -119,13 +142,27 @@ class Attributor:
             return "媒体"  # reports and commentary: unframed assertions are the reporter's
         return most_named(m.party for m in self.mentions(text) if m.party not in GENERIC)
 
-    def signature(self, line: str) -> str | None:
+    def signature(self, line: str, closing: bool = False) -> str | None:
         """The party a signature or letterhead line names: a short line that is little more than
         one name (澜图电器股份有限公司董事会, 沂岚市市场监督管理局), checked at both ends of a text
-        because a date or a contact line may follow the signature."""
+        because a date or a contact line may follow the signature.  A ``closing`` line (the end of
+        a text) may also carry a title, a department and a person after the name (瞰岛总经理 姜妤恬,
+        （翀阳市中级人民法院新闻宣传处）), and may name an organisation no registry knows."""
+        line = line.strip().strip("（）()【】[]")
         found = [m for m in self.mentions(line) if m.party not in GENERIC]
-        if found and len(line.strip()) <= 20 and found[0].end - found[0].start >= len(line.strip()) - 4:
+        if found and found[0].end - found[0].start >= len(line) - 4:
             return found[0].party
+        if not closing or len(line) > 24 or SENTENCE_MARKS.search(line):
+            return None
+        if found and found[0].start == 0 and _signature_tail(line[found[0].end:]):
+            return found[0].party
+        names = organisation_mentions(line)
+        if names and line.startswith(names[0]) and _signature_tail(line[len(names[0]):]):
+            known = [self.forms[f] for f in short_forms(names[0]) if f in self.forms]
+            return known[0] if known else strip_suffix(names[0], LEGAL_FORMS)
+        brand = TRADE_SIGNATURE.fullmatch(line)
+        if brand and not jieba.dt.FREQ.get(brand.group(1)):
+            return self.forms.get(brand.group(1), brand.group(1))
         return None
 
     def speaker(self, text: str, span: Span, frame_start: int, author: str | None, previous: str | None,
@@ -223,6 +260,15 @@ class Attributor:
                 named = [m.party for m in self.mentions(text)
                          if m.party not in GENERIC and not (m.start and text[m.start - 1] in OBJECT_MARKERS)]
                 last_speaker = named[0] if named else last_speaker
+
+
+def _signature_tail(rest: str) -> bool:
+    """What may follow the name on a signature line: titles, a department, a person's name; no
+    verb (a headline such as 澜图起诉青禾 is not a signature)."""
+    for title in sorted(TITLES, key=len, reverse=True):
+        rest = rest.replace(title, " ")
+    return len(rest.strip()) <= 12 and not REPORTING.search(rest) and not any(
+        len(w) >= 2 and flag.startswith("v") for w, flag in jieba.posseg.cut(rest.strip()))
 
 
 def attribute_sentences(sentences: Sequence[Sentence], attributor: Attributor,

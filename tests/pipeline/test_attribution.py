@@ -97,3 +97,20 @@ def test_a_letter_signed_by_a_person_is_theirs():
     assert ATTRIBUTOR.document_author(letter, {}) == "褚怀瑾"
     company = ["关于不实报道的声明", "本公司从未拖欠货款。", "腾讯公司", "2024年4月15日"]
     assert ATTRIBUTOR.document_author(company, {}) == "腾讯"  # an organisation's signature still wins
+
+
+def test_closing_lines_with_title_person_or_department_name_the_author():
+    letter = ["给用户的公开信", "涧禾从来没有扫描过聊天记录。", "涧禾表示会公开代码。", "涧禾总经理 尹照川", "2025年2月3日"]
+    attributor = _discovered(letter + ["涧禾称，我们欢迎检验。", "涧禾回应称，此事与其无关。"])
+    assert attributor.document_author(letter, {}) == "涧禾"
+    ruling = ["某案一审宣判", "原告诉称被告侵权。", "本院认为，证据不足。", "（栎塘区人民法院新闻宣传处）"]
+    attributor = _discovered(ruling)
+    assert attributor.document_author(ruling, {}) == attributor.forms["栎塘区人民法院"]
+    assert attributor.signature("栎塘区人民法院判决涧禾败诉", closing=True) is None  # a verb: a headline, not a signature
+
+
+def test_unknown_brands_sign_by_trade_name_and_address_their_own_users():
+    signed = ["关于兼容问题的说明", "我们从未拦截任何软件。", "蚺岫科技", "2025年5月6日"]
+    assert ATTRIBUTOR.document_author(signed, {}) == "蚺岫"
+    addressed = ["致广大蚺岫用户的一封信", "我们从未拦截任何软件。", "禚明川", "2025年5月6日"]
+    assert ATTRIBUTOR.document_author(addressed, {}) == "蚺岫"  # written for the brand, signed by its head
