@@ -4,8 +4,10 @@ Speaker, in order: a transcript speaker label (``刘畅：``); the last party na
 reporting frame before the span (``360表示，`` / ``腾讯高管……称``); first person (我们, 本公司)
 or no frame at all -> the document's author (metadata, signature line, title); else 其他.
 Target: the first other named party inside the span; else a default by act type
-(APOLOGY -> 用户; DENIAL -> the latest party that accused the speaker, else the latest accuser,
-else the company the document names most; ACCUSATION -> the party the speaker accused last, else
+(APOLOGY -> 用户; DENIAL -> 其他 or 媒体 where the sentence gives the charge's source only as a
+rumour or unnamed media, else the latest party that accused the speaker, else the latest accuser,
+else the company the document names most; a CLAIM's opponent as default target was measured and
+lost 3 points; ACCUSATION -> the party the speaker accused last, else
 the company the document names most, and only then a generic party inside the span (投资者 in
 "把投资者当傻子" is the victim, not the accused); CLAIM -> none).
 """
@@ -60,6 +62,9 @@ ADDRESSED_TITLE = re.compile("^(?:致|给)(?:广大|全体|所有|各位|亲爱�
                              "(?:用户|使用者|客户|会员|员工|同事|车主|股东|合作伙伴|商家|骑手|朋友)")
 # A closing line that is a brand and its trade (蝈蝈科技, 铦锋安全): the brand signs.
 TRADE_SIGNATURE = re.compile(f"([\u4e00-\u9fff]{{2,4}}?)(?:{'|'.join(sorted(TRADE_WORDS, key=len, reverse=True))})+")
+# Sources of a charge that name no one (on Simplified text); chosen on w24-w33 gold spans.
+RUMOUR_SOURCE = re.compile("网传|网上流传|网络流传|网路流传|网络传言|网路传言|传言|传闻|谣言|谣传|坊间|网帖|有人称|有人说|有说法")
+MEDIA_SOURCE = re.compile("媒体报道|有媒体|部分媒体|自媒体|报道称|报道指|文章称|文章指")
 SENTENCE_MARKS = re.compile("[，。；！？,;!?]")
 
 
@@ -212,6 +217,9 @@ class Attributor:
             return "用户"
         subject = context.get("subject") if context.get("subject") != speaker else None
         if span.label == "DENIAL":
+            source = _unnamed_source(text[:span.end])
+            if source and source != speaker:
+                return source  # 网传……系不实信息: the rumour's unnamed authors
             latest = context.get("accuser") if context.get("accuser") != speaker else None
             return context.get(f"accuser:{speaker}") or latest or subject or (inside[0] if inside else None)
         if span.label == "ACCUSATION":
@@ -260,6 +268,16 @@ class Attributor:
                 named = [m.party for m in self.mentions(text)
                          if m.party not in GENERIC and not (m.start and text[m.start - 1] in OBJECT_MARKERS)]
                 last_speaker = named[0] if named else last_speaker
+
+
+def _unnamed_source(text: str) -> str | None:
+    """The generic party behind a charge a denial answers when the sentence names its source only
+    as a rumour (网传, 传言 -> 其他) or as unnamed media (有媒体报道 -> 媒体)."""
+    if RUMOUR_SOURCE.search(text):
+        return "其他"
+    if MEDIA_SOURCE.search(text):
+        return "媒体"
+    return None
 
 
 def _signature_tail(rest: str) -> bool:

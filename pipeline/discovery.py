@@ -275,7 +275,9 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
             continue
         if any(form in known_forms for form in used) or counts.get(full, 0) + sum(counts[u] for u in used) < min_mentions:
             continue
-        name = min(used, key=lambda u: (len(u), -counts[u])) if used else strip_suffix(full, LEGAL_FORMS)
+        # The shortest form the text uses that reads as a name (椒柒 ends in a numeral jieba tags m: 椒柒餐饮).
+        candidates = sorted(used, key=lambda u: (len(u), -counts[u])) + [strip_suffix(full, LEGAL_FORMS), full]
+        name = next((c for c in candidates if name_like(c)), candidates[0])
         forms = [f for f in dict.fromkeys([full, *short_forms(full), *used, *(u + x for u in used for x in ("公司", "方面"))])
                  if f != name and (f in counts and counts[f] or f in text)]
         if name in parties:
@@ -291,9 +293,9 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
 
 def _substrings(full: str) -> list[str]:
     """Candidate short names: leading pieces of the name, also after a two-character place prefix
-    (鹭汀 in 沅江鹭汀劳务派遣有限公司).  Authorities keep their name as written."""
-    if _full_kind(full) != "company" and _full_kind(full) != "media":
-        return []
+    (鹭汀 in 沅江鹭汀劳务派遣有限公司)."""
+    if _full_kind(full) != "company":
+        return []  # authorities and newspapers keep their whole name (澶州晚报, not the place 澶州)
     stem = name_stem(strip_suffix(full, LEGAL_FORMS))
     return [stem[i:j] for i in (0, 2) for j in range(i + 2, min(len(stem), i + 6) + 1)]
 

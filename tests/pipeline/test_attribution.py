@@ -114,3 +114,10 @@ def test_unknown_brands_sign_by_trade_name_and_address_their_own_users():
     assert ATTRIBUTOR.document_author(signed, {}) == "蚺岫"
     addressed = ["致广大蚺岫用户的一封信", "我们从未拦截任何软件。", "禚明川", "2025年5月6日"]
     assert ATTRIBUTOR.document_author(addressed, {}) == "蚺岫"  # written for the brand, signed by its head
+
+
+def test_a_denial_of_a_rumour_targets_its_unnamed_authors():
+    doc = ["腾讯称，360恶意劫持QQ。", "360表示，网传“360已被收购”系不实信息。", "360称，有媒体报道其裁员，此说法并不属实。"]
+    result = _attribute(doc, [[("360恶意劫持QQ", "ACCUSATION")], [("网传“360已被收购”系不实信息", "DENIAL")],
+                              [("此说法并不属实", "DENIAL")]])
+    assert result[1] == [("360", "其他")] and result[2] == [("360", "媒体")]
