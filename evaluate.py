@@ -15,6 +15,7 @@ from corpus.documents import read_documents
 from corpus.load import authored_party_files, load_corpus, load_splits
 from corpus.parties import load_registry
 from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
+from corpus.scoring import scoring_aliases
 from corpus.script import to_simplified
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     # Names of one organisation match: 华为 / 华为公司, or forms recorded in any registry we have.
-    aliases = load_registry(*authored_party_files(), *args.parties).extend(registry).mentions()
+    aliases = scoring_aliases(registry, load_registry(*authored_party_files(), *args.parties))
     report = evaluate_predictions(gold, predicted, aliases)
     report["system"] = "attribution" if args.attribution else str(args.model or f"baseline:{args.baseline}")
     report["precision"] = args.precision

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from corpus.parties import PartyRegistry
 from corpus.schema import LABELS, Sentence, Span
 from corpus.script import to_simplified
 
@@ -105,6 +106,13 @@ def sentence_scores(gold: Sequence[Sentence], predicted: Sequence[Sentence]) -> 
 
 
 GENERIC_PARTIES = ("用户", "媒体", "其他")
+
+
+def scoring_aliases(found: PartyRegistry, annotated: PartyRegistry) -> dict[str, str]:
+    """Surface form -> party for scoring attribution: the annotators' registries decide which names
+    are one party, so a party that discovery names by a recorded alias (澹浦农村商业银行 for the
+    annotated 澹浦农商行) is that party; forms only ``found`` knows keep its names."""
+    return {**found.mentions(), **annotated.mentions()}
 
 
 def same_party(gold: str | None, predicted: str | None, aliases: dict[str, str] | None = None) -> bool:

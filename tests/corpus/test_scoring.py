@@ -8,7 +8,15 @@ from seqeval.scheme import IOB2
 from corpus.align import SpanError, spans_to_char_tags
 from corpus.paths import DATA_DIR
 from corpus.schema import LABELS, Sentence, Span, read_sentences
-from corpus.scoring import agreement, one_to_one_scores, overlapping, same_party, sentence_scores, span_scores
+from corpus.scoring import (
+    agreement,
+    one_to_one_scores,
+    overlapping,
+    same_party,
+    scoring_aliases,
+    sentence_scores,
+    span_scores,
+)
 from models.evaluation import strict_scores
 
 
@@ -105,3 +113,14 @@ def test_same_party_folds_containment_and_script(gold, predicted, same):
 def test_same_party_uses_recorded_aliases():
     aliases = {"企鹅帝国": "腾讯", "腾讯": "腾讯"}
     assert same_party("腾讯", "企鹅帝国", aliases) and not same_party("腾讯", "企鹅帝国")
+
+
+def test_scoring_aliases_let_the_annotated_registry_decide():
+    from corpus.parties import Party, PartyRegistry
+    annotated = PartyRegistry({"澹浦农商行": Party("澹浦农商行", "company", ("澹浦农村商业银行",))})
+    found = PartyRegistry({"澹浦农村商业银行": Party("澹浦农村商业银行", "company", ("澹浦农商银行",)),
+                           "蕲鹿": Party("蕲鹿", "company", ("蕲鹿传媒",))})
+    aliases = scoring_aliases(found, annotated)
+    assert same_party("澹浦农商行", "澹浦农村商业银行", aliases)
+    assert not same_party("澹浦农商行", "澹浦农村商业银行", annotated.extend(found).mentions())  # discovery's name won
+    assert aliases["蕲鹿传媒"] == "蕲鹿"  # what only discovery knows keeps its name
