@@ -5,8 +5,6 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from corpus.schema import Span
-
 
 @dataclass
 class InputDocument:
@@ -41,19 +39,3 @@ class InputError:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class TaggedSentence:
-    """A sentence of a tagged document: original text, offset in the document, spans."""
-
-    id: str
-    doc_id: str
-    text: str
-    doc_start: int
-    spans: list[Span] = field(default_factory=list)
-    score: float | None = None  # the model's confidence in the whole sentence (mean top probability)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "doc_id": self.doc_id, "text": self.text, "doc_start": self.doc_start,
-                "score": self.score, "spans": [s.to_json() for s in self.spans]}

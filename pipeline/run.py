@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence
 from tqdm import tqdm
 
 from corpus.parties import PartyRegistry, load_registry
-from corpus.schema import atomic_write_text
+from corpus.schema import Sentence, atomic_write_text
 from corpus.script import is_traditional, to_simplified
 from corpus.segment import segment
 from models.predictors import Predictor, PredictorSpec
@@ -25,7 +25,7 @@ from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
 from pipeline.readers import ReadOptions, count_inputs, read_inputs
-from pipeline.records import InputDocument, InputError, TaggedSentence
+from pipeline.records import InputDocument, InputError
 from pipeline.workstore import PARTS, ItemResult, WorkDir, claim_doc_ids
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
@@ -119,8 +119,10 @@ def process_chunk(
         spans = [a.spans for a in analyses]
         attributor.attribute([model_text[p.start:p.end] for p in pieces], spans, doc.metadata)
         for i, (piece, analysis) in enumerate(zip(pieces, analyses)):
-            sentence = TaggedSentence(f"{doc.doc_id}.s{i:03d}", doc.doc_id, piece.text, piece.start,
-                                      analysis.spans, analysis.confidence)
+            # The corpus's own sentence record, so spans.jsonl reads back as annotation-spec data;
+            # doc_start (offset in the document) and score (the model's confidence) ride in extra.
+            sentence = Sentence(f"{doc.doc_id}.s{i:03d}", doc.doc_id, piece.text, analysis.spans,
+                                {"doc_start": piece.start, "score": analysis.confidence})
             result.records["spans"].append(sentence.to_json())
         result.records["documents"].append(
             {"doc_id": doc.doc_id, "source": doc.source, "line": doc.line, "sentences": len(pieces),
