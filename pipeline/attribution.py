@@ -42,7 +42,8 @@ GENERIC = {"用户", "媒体", "其他"}
 SPEAKER_LABEL = re.compile(r"^\s*(@?)([^：:，。\s@]{1,12})(?:\s*回复\s*@[^：:，。]{1,12})?\s*[：:]")
 REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|坦言|回应|写道|宣布|证实|承认|否认|指责|谴责|"
                        "道歉|致歉|称|说|表態|表示|聲稱|認為|指出|強調|透露|回應|宣佈|證實|承認|否認|指責|譴責|稱|說")
-SIGNED_NAME = re.compile("([\u4e00-\u9fff]{2,3})(?:敬上|谨上|謹上)?")
+CLOSINGS = {"谢谢", "多谢", "此致", "敬礼", "谨启", "特此", "完", "全文完", "以上"}
+SIGNED_NAME = re.compile("([\u4e00-\u9fff]{2,4}?)(?:敬上|谨上|謹上)?(?:[（(][^）)]*[）)])?")
 TURN_NAME = re.compile("[\u4e00-\u9fff]{2,4}")
 INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
 OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"
@@ -59,12 +60,16 @@ AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告",
                      "新闻稿", "：", ":", "就", "记者会", "发布会", "见面会", "说明会", "新闻稿")  # matched on Simplified text
 # A title addressed to a party's own people (致广大X用户的一封信): X writes it.
 ADDRESSED_TITLE = re.compile("^(?:致|给)(?:广大|全体|所有|各位|亲爱的)?([\u4e00-\u9fffA-Za-z0-9]{2,6}?)的?"
-                             "(?:用户|使用者|客户|会员|员工|同事|车主|股东|合作伙伴|商家|骑手|朋友)")
+                             "(?:全体|所有|广大)?(?:用户|使用者|客户|会员|车主|消费者|朋友)")
 # A closing line that is a brand and its trade (蝈蝈科技, 铦锋安全): the brand signs.
 TRADE_SIGNATURE = re.compile(f"([\u4e00-\u9fff]{{2,4}}?)(?:{'|'.join(sorted(TRADE_WORDS, key=len, reverse=True))})+")
 # Sources of a charge that name no one (on Simplified text); chosen on w24-w33 gold spans.
 RUMOUR_SOURCE = re.compile("网传|网上流传|网络流传|网路流传|网络传言|网路传言|传言|传闻|谣言|谣传|坊间|网帖|有人称|有人说|有说法")
 MEDIA_SOURCE = re.compile("媒体报道|有媒体|部分媒体|自媒体|报道称|报道指|文章称|文章指")
+# A post's first line is its author's handle (饕客小荞, @码农老聃, 老獾讲史 V：, 蛋挞判官 Egg Tart Judge);
+# what marks the text as a post: replies, a time-and-client line, a handle with @ or a verified V.
+HANDLE_LINE = re.compile("@?([\u4e00-\u9fffA-Za-z0-9_·]{2,12}?)\\s*(?:V|v)?(?:\\s+[A-Za-z][A-Za-z ]*)?[\\s✨✔️]*[：:]?")
+POST_MARKS = re.compile(r"^@|回复\s*@|来自|· ?公[开開]|^网友“")
 SENTENCE_MARKS = re.compile("[，。；！？,;!?]")
 
 
@@ -127,12 +132,15 @@ class Attributor:
         party = self.signature(sentences[0]) if sentences else None
         if party:
             return party
+        handle = self.post_author(sentences)
+        if handle:
+            return handle
         addressed = ADDRESSED_TITLE.match(sentences[0]) if sentences else None
         if addressed and addressed.group(1) not in GENERIC and not jieba.dt.FREQ.get(addressed.group(1)):
             return self.forms.get(addressed.group(1), addressed.group(1))  # 致广大蝈蝈用户的一封信
         for line in reversed(sentences[-4:]):
             name = SIGNED_NAME.fullmatch(line.strip())
-            if name and name.group(1)[0] in SURNAMES:
+            if name and _person_name(name.group(1)):
                 return self.forms.get(name.group(1), name.group(1))  # a letter a person signs: 褚怀瑾
         title = metadata.get("title") or (sentences[0] if sentences else "")
         for mention in self.mentions(title):
@@ -146,6 +154,18 @@ class Attributor:
         if any(cue in text for cue in NEWS_CUES) or not any(p in text for p in FIRST_PERSON):
             return "媒体"  # reports and commentary: unframed assertions are the reporter's
         return most_named(m.party for m in self.mentions(text) if m.party not in GENERIC)
+
+    def post_author(self, sentences: Sequence[str]) -> str | None:
+        """The author of a post or thread, named by the handle on its first line; the handle
+        resolves to its party where the registry ties it to one (甯嘉树 -> his company)."""
+        if not sentences or SENTENCE_MARKS.search(sentences[0]):
+            return None
+        first = sentences[0].strip()
+        handle = HANDLE_LINE.fullmatch(first)
+        if not handle or not (first.startswith("@") or any(POST_MARKS.search(line) for line in sentences[1:])):
+            return None
+        name = handle.group(1)
+        return None if name in GENERIC or jieba.dt.FREQ.get(name) else self.forms.get(name, name)
 
     def signature(self, line: str, closing: bool = False) -> str | None:
         """The party a signature or letterhead line names: a short line that is little more than
@@ -268,6 +288,19 @@ class Attributor:
                 named = [m.party for m in self.mentions(text)
                          if m.party not in GENERIC and not (m.start and text[m.start - 1] in OBJECT_MARKERS)]
                 last_speaker = named[0] if named else last_speaker
+
+
+def _person_name(name: str) -> bool:
+    """A signed name: two or three characters after a common surname (not a closing such as 谢谢),
+    or a name that is no dictionary word and holds none (郈文川, 澹台砚清; not 此致敬礼, 全文完)."""
+    if name in CLOSINGS:
+        return False
+    jieba.dt.check_initialized()
+    ordinary = [w for w, flag in jieba.posseg.cut(name) if len(w) >= 2 and jieba.dt.FREQ.get(w, 0) > 0
+                and not flag.startswith("nr")]  # 董事会, 附件: words, not names
+    if name[0] in SURNAMES and len(name) <= 3:
+        return not ordinary
+    return jieba.dt.FREQ.get(name, 0) == 0 and not ordinary
 
 
 def _unnamed_source(text: str) -> str | None:

@@ -50,12 +50,13 @@ TRADE_WORDS = (
 ORG_SUFFIXES = (
     *LEGAL_FORMS, "银行", "日报", "晚报", "早报", "商报", "时报", "周刊", "杂志社", "报社", "电视台",
     "协会", "研究院", "研究所", "医院", "学校", "大学", "律师事务所", "事务所", "工厂", "工会", "家长会", "商会",
-    "基金会", "联合会", "促进会",
+    "基金会", "联合会", "促进会", "总会", "中心",
 )
 AUTHORITY_SUFFIXES = {
     "regulator": ("市场监督管理局", "市场监管局", "市场监管总局", "监督管理局", "管理局", "管理委员会", "委员会",
                   "网信办", "消费者协会", "消协", "监管局", "总局", "人社局", "税务局", "卫生局", "环保局", "市监局",
-                  "食药署", "事务署", "办公室", "署", "局", "厅", "委"),
+                  "食药署", "事务署", "办公室", "民航局", "交通局", "教育局", "住建局", "商务局", "文旅局", "证监局",
+                  "证监会", "卫健委", "发改委", "消委会", "交易所", "署", "局", "厅", "委"),
     "court": ("地检署", "检察署", "地方法院", "人民法院", "中级人民法院", "高级人民法院", "法院", "人民检察院", "检察院", "仲裁委员会"),
     "police": ("公安分局", "公安局", "派出所", "警察局", "警方"),
 }
@@ -192,13 +193,14 @@ def organisation_mentions(text: str) -> list[str]:
         if word.word[-1] not in SUFFIX_ENDINGS or _kind(word.word) is None or word.word in BRANCH_WORDS:
             continue
         j, length = i, len(word.word)
-        legal = word.word.endswith("有限公司") or word.word.endswith("有限责任公司")
+        # Before a legal form or an authority's name, verbs and adjectives are name parts
+        # (配送服务有限公司, 卫生健康委员会, 食物安全中心).
+        legal = word.word.endswith(("有限公司", "有限责任公司")) or _kind(word.word) in AUTHORITY_SUFFIXES
         while j > 0:
             prev = words[j - 1]
             if prev.word in STOP_CHARS:
                 break
             coined = len(prev.word) == 1  # jieba splits unknown names per character
-            # Before a legal form, verbs and measure words are name parts (配送服务有限公司, 汽车零部件有限公司).
             coined = coined or (legal and prev.flag in LEGAL_NAME_POS)
             if prev.word in TRADE_WORDS and length + len(prev.word) <= 14:  # 出行, 互动: name parts whatever their tag
                 j, length = j - 1, length + len(prev.word)

@@ -121,3 +121,18 @@ def test_a_denial_of_a_rumour_targets_its_unnamed_authors():
     result = _attribute(doc, [[("360恶意劫持QQ", "ACCUSATION")], [("网传“360已被收购”系不实信息", "DENIAL")],
                               [("此说法并不属实", "DENIAL")]])
     assert result[1] == [("360", "其他")] and result[2] == [("360", "媒体")]
+
+
+def test_a_post_belongs_to_the_handle_on_its_first_line():
+    post = ["饕客小荞", "【道歉声明】关于那支影片", "影片里的说法是我没有查证清楚。", "@路人甲 回复 @饕客小荞：早该道歉了"]
+    assert ATTRIBUTOR.document_author(post, {}) == "饕客小荞"
+    assert ATTRIBUTOR.document_author(["@码农老聃", "两家都不是好东西。"], {}) == "码农老聃"
+    headline = ["严正声明", "本公司从未拖欠货款。", "腾讯公司"]  # no post marks: a title, not a handle
+    assert ATTRIBUTOR.document_author(headline, {}) == "腾讯"
+
+
+def test_letters_signed_with_rare_or_compound_surnames():
+    letter = ["致董事会及全体股东的公开信", "我从未同意这笔收购。", "郈文川（联名股东名单附后）", "2024年5月28日"]
+    assert ATTRIBUTOR.document_author(letter, {}) == "郈文川"
+    closing = ["致全体员工的一封信", "我们一起渡过难关。", "此致敬礼", "2024年5月28日"]
+    assert ATTRIBUTOR.document_author(closing, {}) != "此致敬礼"

@@ -114,3 +114,20 @@ def test_bare_names_that_are_ordinary_words_are_not_parties():
     batch = ["客服人员回应称，已在处理。", "客服人员表示，订单会补发。", "客服人员称，系统已恢复。",
              "铜釜记回应称，从未使用隔夜汤底。", "铜釜记表示将报警。", "铜釜记称保留追责权利。"]
     assert set(discover_parties(batch, load_registry()).names) == {"铜釜记"}
+
+
+def test_adjectives_and_verbs_inside_an_authority_name_and_centres_and_unions():
+    from pipeline.discovery import organisation_mentions
+    assert organisation_mentions("栎川市卫生健康委员会关于某门诊部的通报") == ["栎川市卫生健康委员会"]
+    assert organisation_mentions("蘅岛民航局公布调查结果") == ["蘅岛民航局"]
+    assert organisation_mentions("芷湾食物安全中心公布检测结果") == ["芷湾食物安全中心"]
+    assert organisation_mentions("记者来到市中心") == [] and organisation_mentions("该数据中心噪音扰民") == []
+
+
+def test_a_party_is_named_by_a_form_that_reads_as_a_name_and_newspapers_stay_whole():
+    batch = ["椒柒餐饮管理有限公司关于加盟店的声明", "椒柒将全面整改。", "椒柒餐饮管理有限公司",
+             "《澶州晚报》刊发报道。", "澶州晚报记者暗访。"]
+    found = discover_parties(batch, load_registry())
+    party = found.mentions().get("椒柒餐饮管理有限公司")  # kept, though 椒柒 ends in a numeral jieba tags m
+    assert party and party.startswith("椒柒") and found.mentions()["椒柒"] == party
+    assert found.mentions().get("澶州晚报") == "澶州晚报"  # not the place 澶州
