@@ -69,7 +69,8 @@ MEDIA_SOURCE = re.compile("媒体报道|有媒体|部分媒体|自媒体|报道�
 # A post's first line is its author's handle (饕客小荞, @码农老聃, 老獾讲史 V：, 蛋挞判官 Egg Tart Judge);
 # what marks the text as a post: replies, a time-and-client line, a handle with @ or a verified V.
 HANDLE_LINE = re.compile("@?([\u4e00-\u9fffA-Za-z0-9_·]{2,12}?)\\s*(?:V|v)?(?:\\s+[A-Za-z][A-Za-z ]*)?[\\s✨✔️]*[：:]?")
-POST_MARKS = re.compile(r"^@|回复\s*@|来自|· ?公[开開]|^网友“")
+POST_MARKS = re.compile(r"^@|回复\s*@|\d{1,2}:\d{2}\s*(?:来自|·)|^网友“")
+TITLE_WORDS = ("声明", "公告", "通报", "通告", "回应", "说明", "致歉", "道歉", "澄清", "公开信", "实录")
 SENTENCE_MARKS = re.compile("[，。；！？,;!?]")
 
 
@@ -165,7 +166,9 @@ class Attributor:
         if not handle or not (first.startswith("@") or any(POST_MARKS.search(line) for line in sentences[1:])):
             return None
         name = handle.group(1)
-        return None if name in GENERIC or jieba.dt.FREQ.get(name) else self.forms.get(name, name)
+        if name in GENERIC or jieba.dt.FREQ.get(name) or name.endswith(TITLE_WORDS):
+            return None  # 严正声明, 蝈蝈回应: a title, not a handle
+        return self.forms.get(name, name)
 
     def signature(self, line: str, closing: bool = False) -> str | None:
         """The party a signature or letterhead line names: a short line that is little more than
