@@ -70,6 +70,11 @@ MEDIA_SOURCE = re.compile("媒体报道|有媒体|部分媒体|自媒体|报道�
 # what marks the text as a post: replies, a time-and-client line, a handle with @ or a verified V.
 HANDLE_LINE = re.compile("@?([\u4e00-\u9fffA-Za-z0-9_·]{2,12}?)\\s*(?:V|v)?(?:\\s+[A-Za-z][A-Za-z ]*)?[\\s✨✔️]*[：:]?")
 POST_MARKS = re.compile(r"^@|回复\s*@|\d{1,2}:\d{2}\s*(?:来自|·)|^网友“")
+# Genres a title names (on Simplified text); see Attributor.genre_author.
+COURT_TITLE = re.compile("判决书|裁定书|判决摘要|判决要旨|宣判")
+BROADCAST_TITLE = re.compile("^[《【][^》】]{2,12}[》】].{0,30}(?:实录|纪录|访谈)|^专访")
+HOSTED_EVENT = re.compile("记者会|发布会|说明会|通报会|沟通会|见面会")
+COMPLAINT_TITLE = re.compile("投诉|申诉|陈情|举报信")
 TITLE_WORDS = ("声明", "公告", "通报", "通告", "回应", "说明", "致歉", "道歉", "澄清", "公开信", "实录")
 SENTENCE_MARKS = re.compile("[，。；！？,;!?]")
 
@@ -144,6 +149,9 @@ class Attributor:
             if name and _person_name(name.group(1)):
                 return self.forms.get(name.group(1), name.group(1))  # a letter a person signs: 褚怀瑾
         title = metadata.get("title") or (sentences[0] if sentences else "")
+        party = self.genre_author(title, sentences)
+        if party:
+            return party
         for mention in self.mentions(title):
             if mention.party in GENERIC:
                 continue
@@ -155,6 +163,23 @@ class Attributor:
         if any(cue in text for cue in NEWS_CUES) or not any(p in text for p in FIRST_PERSON):
             return "媒体"  # reports and commentary: unframed assertions are the reporter's
         return most_named(m.party for m in self.mentions(text) if m.party not in GENERIC)
+
+    def genre_author(self, title: str, sentences: Sequence[str]) -> str | None:
+        """The author a title's genre implies: a judgment is the court's that the text names most, a
+        broadcast interview the programme's (媒体), a press conference its host's (the party the title
+        opens with), a complaint its complainant's (the party the title opens with, else 用户)."""
+        opening = next((m.party for m in self.mentions(title) if m.party not in GENERIC and m.start <= 1), None)
+        if COURT_TITLE.search(title):
+            courts = [m.party for text in sentences for m in self.mentions(text)
+                      if m.party in self.registry.parties and self.registry.parties[m.party].kind == "court"]
+            return most_named(courts)
+        if BROADCAST_TITLE.search(title):
+            return "媒体"
+        if HOSTED_EVENT.search(title):
+            return opening
+        if COMPLAINT_TITLE.search(title):
+            return opening or "用户"
+        return None
 
     def post_author(self, sentences: Sequence[str]) -> str | None:
         """The author of a post or thread, named by the handle on its first line; the handle

@@ -136,3 +136,16 @@ def test_letters_signed_with_rare_or_compound_surnames():
     assert ATTRIBUTOR.document_author(letter, {}) == "郈文川"
     closing = ["致全体员工的一封信", "我们一起渡过难关。", "此致敬礼", "2024年5月28日"]
     assert ATTRIBUTOR.document_author(closing, {}) != "此致敬礼"
+
+
+def test_a_title_genre_names_the_author():
+    ruling = ["桐屿诉澜图不正当竞争纠纷案一审宣判", "栎塘区人民法院审理认为，澜图构成不正当竞争。", "本院判令澜图赔偿。",
+              "栎塘区人民法院表示，判决尚未生效。"]
+    attributor = _discovered(ruling)
+    assert attributor.document_author(ruling, {}) == attributor.forms["栎塘区人民法院"]
+    interview = ["《晨间直击》访谈实录：澜图回应质疑", "主持人：欢迎收看。", "周启明：我们从未造假。"]
+    assert ATTRIBUTOR.document_author(interview, {}) == "媒体"
+    complaint = ["关于澜图空调噪音问题的联名投诉信", "我们是澜图空调的用户。", "澜图至今没有答复。"]
+    assert ATTRIBUTOR.document_author(complaint, {}) == "用户"
+    briefing = ["腾讯「QQ停服」事件说明会实录", "记者：何时恢复？", "刘畅：今晚恢复。"]
+    assert ATTRIBUTOR.document_author(briefing, {}) == "腾讯"
