@@ -2,7 +2,9 @@
 
 Speaker, in order: a transcript speaker label (``刘畅：``); the last party named in the
 reporting frame before the span (``360表示，`` / ``腾讯高管……称``); first person (我们, 本公司)
-or no frame at all -> the document's author (metadata, signature line, title); else 其他.
+or no frame at all -> the document's author (metadata; a post's handle; a title addressed to the
+party's users; a signature or closing line; a signed name; the genre the title names — judgment,
+broadcast, press conference, complaint; a title naming the party before 关于/声明/就…); else 其他.
 Target: the first other named party inside the span; else a default by act type
 (APOLOGY -> 用户; DENIAL -> 其他 or 媒体 where the sentence gives the charge's source only as a
 rumour or unnamed media, else the latest party that accused the speaker, else the latest accuser,
@@ -57,7 +59,7 @@ CORPORATE_FIRST_PERSON = ("我司", "本公司", "我公司", "本集团", "我�
 PERSONAL_FIRST_PERSON = re.compile("我(?![们們司局院行会會])")
 NEWS_CUES = ("记者", "本报", "报道", "据悉", "記者", "本報", "報導", "報道")
 AUTHOR_CUES_TITLE = ("关于", "声明", "致歉", "说明", "回应", "公告", "公开信", "致", "发信", "发布", "发表", "通报", "通告",
-                     "新闻稿", "：", ":", "就", "记者会", "发布会", "见面会", "说明会", "新闻稿")  # matched on Simplified text
+                     "新闻稿", "：", ":", "就", "记者会", "发布会", "见面会", "说明会")  # matched on Simplified text
 # A title addressed to a party's own people (致广大X用户的一封信): X writes it.
 ADDRESSED_TITLE = re.compile("^(?:致|给)(?:广大|全体|所有|各位|亲爱的)?([\u4e00-\u9fffA-Za-z0-9]{2,6}?)的?"
                              "(?:全体|所有|广大)?(?:用户|使用者|客户|会员|车主|消费者|朋友)")
