@@ -393,8 +393,11 @@ def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: di
         if not _person(m.group(3)):
             continue
         run = m.group(1)
+        starts = _word_starts(run)  # never a name cut out of a word (乐部 of 俱乐部)
         for k in range(max(0, len(run) - 6), len(run) - 1):
             name = run[k:]
+            if k not in starts:
+                continue
             if name in owner_of or name in known:
                 break  # a known organisation: _attach_people_and_products ties the person to it
             if name not in counts:
@@ -406,6 +409,16 @@ def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: di
             parties[name] = Party(name, _kind(name) or "company", (f"{name}方面",))
             owner_of[name] = name
             break
+
+
+def _word_starts(text: str) -> set[int]:
+    """Offsets where jieba starts a word: a coined name cut per character starts anywhere, a
+    dictionary word (俱乐部) only at its first character."""
+    starts, offset = set(), 0
+    for word in jieba.cut(text):
+        starts.add(offset)
+        offset += len(word)
+    return starts
 
 
 def _attach_people_and_products(text: str, parties: dict[str, Party], owner_of: dict[str, str],

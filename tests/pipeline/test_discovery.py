@@ -131,3 +131,9 @@ def test_a_party_is_named_by_a_form_that_reads_as_a_name_and_newspapers_stay_who
     party = found.mentions().get("椒柒餐饮管理有限公司")  # kept, though 椒柒 ends in a numeral jieba tags m
     assert party and party.startswith("椒柒") and found.mentions()["椒柒"] == party
     assert found.mentions().get("澶州晚报") == "澶州晚报"  # not the place 澶州
+
+
+def test_an_organisation_named_through_its_people_is_not_cut_out_of_a_word():
+    batch = ["对此，俱乐部总经理滕孝铎表示，工资已全部发放。", "昨日，俱乐部总经理滕孝铎称，将起诉造谣者。"]
+    found = discover_parties(batch, load_registry())
+    assert "乐部" not in found.parties and "乐部" not in found.mentions()
