@@ -32,6 +32,7 @@ from pipeline.discovery import (
     SURNAMES,
     TITLES,
     TRADE_WORDS,
+    in_dictionary,
     organisation_mentions,
     short_forms,
     strip_suffix,
@@ -144,7 +145,7 @@ class Attributor:
         if handle:
             return handle
         addressed = ADDRESSED_TITLE.match(sentences[0]) if sentences else None
-        if addressed and addressed.group(1) not in GENERIC and not jieba.dt.FREQ.get(addressed.group(1)):
+        if addressed and addressed.group(1) not in GENERIC and not in_dictionary(addressed.group(1)):
             return self.forms.get(addressed.group(1), addressed.group(1))  # 致广大蝈蝈用户的一封信
         for line in reversed(sentences[-4:]):
             name = SIGNED_NAME.fullmatch(line.strip())
@@ -193,7 +194,7 @@ class Attributor:
         if not handle or not (first.startswith("@") or any(POST_MARKS.search(line) for line in sentences[1:])):
             return None
         name = handle.group(1)
-        if name in GENERIC or jieba.dt.FREQ.get(name) or name.endswith(TITLE_WORDS):
+        if name in GENERIC or in_dictionary(name) or name.endswith(TITLE_WORDS):
             return None  # 严正声明, 蝈蝈回应: a title, not a handle
         return self.forms.get(name, name)
 
@@ -216,7 +217,7 @@ class Attributor:
             known = [self.forms[f] for f in short_forms(names[0]) if f in self.forms]
             return known[0] if known else strip_suffix(names[0], LEGAL_FORMS)
         brand = TRADE_SIGNATURE.fullmatch(line)
-        if brand and not jieba.dt.FREQ.get(brand.group(1)):
+        if brand and not in_dictionary(brand.group(1)):
             return self.forms.get(brand.group(1), brand.group(1))
         return None
 
@@ -325,12 +326,11 @@ def _person_name(name: str) -> bool:
     or a name that is no dictionary word and holds none (郈文川, 澹台砚清; not 此致敬礼, 全文完)."""
     if name in CLOSINGS:
         return False
-    jieba.dt.check_initialized()
-    ordinary = [w for w, flag in jieba.posseg.cut(name) if len(w) >= 2 and jieba.dt.FREQ.get(w, 0) > 0
+    ordinary = [w for w, flag in jieba.posseg.cut(name) if len(w) >= 2 and in_dictionary(w)
                 and not flag.startswith("nr")]  # 董事会, 附件: words, not names
     if name[0] in SURNAMES and len(name) <= 3:
         return not ordinary
-    return jieba.dt.FREQ.get(name, 0) == 0 and not ordinary
+    return not in_dictionary(name) and not ordinary
 
 
 def _unnamed_source(text: str) -> str | None:

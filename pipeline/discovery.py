@@ -228,7 +228,7 @@ def _generic(phrase: str) -> bool:
     """Dictionary words of two or more characters only, none of them a proper noun (综艺制作, 客服人员):
     a description of an organisation, not its name (澜图电器 and 北京市 name one; jieba cuts coined
     names such as 砥安 per character)."""
-    return all(len(w.word) >= 2 and jieba.dt.FREQ.get(w.word, 0) > 0 and w.flag not in PROPER_POS
+    return all(len(w.word) >= 2 and in_dictionary(w.word) and w.flag not in PROPER_POS
                for w in jieba.posseg.cut(phrase))
 
 
@@ -378,9 +378,17 @@ def name_like(name: str) -> bool:
     return not any(len(w.word) >= 2 and w.flag in PHRASE_POS and w.word not in TRADE_WORDS for w in words)
 
 
+def in_dictionary(piece: str, min_count: int = 1) -> bool:
+    """Whether jieba's dictionary counts ``piece`` at least ``min_count`` times; the dictionary is
+    loaded first, since its counts stay empty until jieba's first cut (otherwise the answer would
+    depend on what ran before)."""
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(piece, 0) >= min_count
+
+
 def _is_word(piece: str) -> bool:
     """An ordinary word of jieba's dictionary (a common noun, a verb), not a coined name."""
-    return jieba.dt.FREQ.get(piece, 0) >= 50
+    return in_dictionary(piece, 50)
 
 
 def _add_titled_organisations(text: str, parties: dict[str, Party], owner_of: dict[str, str], known: set[str]) -> None:
