@@ -16,7 +16,6 @@ from corpus.load import authored_party_files, load_corpus, load_splits
 from corpus.parties import load_registry
 from corpus.schema import CorpusError, atomic_write_text, read_sentences, write_jsonl, write_sentences
 from corpus.scoring import scoring_aliases
-from corpus.script import to_simplified
 from corpus.split import SPLITS
 from models.embedded import EmbeddedModelError
 from models.evaluation import error_report, errors, evaluate_predictions, format_error_report, plot_confusion
@@ -25,7 +24,8 @@ from models.predictors import PredictorSpec
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
 from pipeline.attribution import Attributor, attribute_sentences
-from pipeline.discovery import discover_parties
+from pipeline.target_ranker import TARGET_CHOOSERS, target_chooser
+from pipeline.target_training import discovered_registry
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,6 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--parties", action="append", default=[], help="extra party registry for attribution")
     parser.add_argument("--discover", action="store_true",
                         help="attribution: add the parties discovered in the evaluated documents' own text")
+    parser.add_argument("--targets", choices=sorted(TARGET_CHOOSERS), default="learned",
+                        help="attribution: choose targets by the learned ranker (default) or by the rules alone")
     parser.add_argument("--metadata", action="store_true",
                         help="attribution: use the curated title/author of data/documents.jsonl (a raw input has none)")
     parser.add_argument("--error-report", action="store_true",
@@ -70,13 +72,13 @@ def main(argv: list[str] | None = None) -> int:
                     if args.metadata else {})
         registry = load_registry(*args.parties)
         if args.discover:
-            registry = registry.extend(discover_parties([to_simplified(s.text) for s in context], registry))
+            registry = discovered_registry(context, registry)
         if args.attribution:
             spans = context  # gold spans: scores the attribution alone
         else:
             predictor = PredictorSpec(args.model, args.precision).build()
             spans = predict_sentences(predictor, context, boundary_rules=not args.no_boundary_rules)
-        attributed = {s.id: s for s in attribute_sentences(spans, Attributor(registry), metadata)}
+        attributed = {s.id: s for s in attribute_sentences(spans, Attributor(registry, target_chooser(args.targets)), metadata)}
         predicted = [attributed[s.id] for s in gold]
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     report["system"] = "attribution" if args.attribution else str(args.model or f"baseline:{args.baseline}")
     report["precision"] = args.precision
     report["data"] = str(args.data or f"split:{args.split}")
-    report["attribution_settings"] = {"discover": args.discover, "metadata": args.metadata, "parties": args.parties}
+    report["attribution_settings"] = {"discover": args.discover, "metadata": args.metadata, "parties": args.parties,
+                                     "targets": args.targets}
     if args.error_report:
         report["errors"] = error_report(gold, predicted)
     if args.output:

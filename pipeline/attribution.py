@@ -12,6 +12,8 @@ else the company the document names most; a CLAIM's opponent as default target w
 lost 3 points; ACCUSATION -> the party the speaker accused last, else
 the company the document names most, and only then a generic party inside the span (投资者 in
 "把投资者当傻子" is the victim, not the accused); CLAIM -> none).
+With a target chooser (pipeline/target_ranker.py, the batch pipeline's default) the rules' target
+is one clue among many and a learned ranker picks among the span's candidate targets.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from pipeline.discovery import (
     short_forms,
     strip_suffix,
 )
+from pipeline.target_ranker import Mention, TargetCase, TargetChooser
 
 FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
                 "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
@@ -90,19 +93,13 @@ def most_named(parties: Iterable[str]) -> str | None:
 
 
 @dataclass
-class Mention:
-    start: int
-    end: int
-    party: str
-
-
-@dataclass
 class Attributor:
     """Resolves parties in text; one instance per registry.  Party names go into a jieba
     tokenizer of its own: adding them to jieba's shared dictionary would change how every
     later text is cut (discovery, boundary rules), so results would depend on what ran before."""
 
     registry: PartyRegistry
+    ranker: TargetChooser | None = None
     forms: dict[str, str] = field(init=False)
     tokenizer: jieba.Tokenizer = field(init=False, repr=False)
 
@@ -290,14 +287,17 @@ class Attributor:
         return name if labels[name] >= 2 and TURN_NAME.fullmatch(name) else None
 
     def attribute(self, sentences: Sequence[str], spans: Sequence[list[Span]], metadata: dict) -> None:
-        """Fill ``speaker`` and ``target`` of every span of one document, in place."""
+        """Fill ``speaker`` and ``target`` of every span of one document, in place; with a ``ranker``,
+        it chooses each target among the candidates, the rules' choice being one of its clues."""
         author = self.document_author(sentences, metadata)
-        subject = most_named(m.party for text in sentences for m in self.mentions(text) if m.party not in GENERIC)
+        mentions = [self.mentions(text) for text in sentences]
+        subject = most_named(m.party for found in mentions for m in found if m.party not in GENERIC)
+        kinds = {name: party.kind for name, party in self.registry.parties.items()}
         context: dict[str, str | None] = {"subject": subject}
         last_speaker: str | None = None
         open_quotes, turn = 0, None
         labels = Counter(m.group(2) for m in map(SPEAKER_LABEL.match, sentences) if m)
-        for text, found in zip(sentences, spans):
+        for index, (text, found) in enumerate(zip(sentences, spans)):
             frame_start, previous = 0, None
             label = SPEAKER_LABEL.match(text)
             party = self.turn_party(label, labels) if label else None
@@ -307,6 +307,10 @@ class Attributor:
                 span.speaker = self.speaker(text, span, frame_start, author, previous, last_speaker,
                                             open_quotes > 0, turn, subject)
                 span.target = self.target(text, span, span.speaker, context)
+                if self.ranker is not None:
+                    span.target = self.ranker.choose(TargetCase(
+                        span.label, text, span.start, span.end, span.speaker, span.target, index, mentions,
+                        author, subject, dict(context), kinds))
                 if span.label == "ACCUSATION" and span.target:
                     context[f"accuser:{span.target}"] = span.speaker
                     context[f"accused:{span.speaker}"] = span.target
@@ -316,7 +320,7 @@ class Attributor:
                     last_speaker = span.speaker
             open_quotes = max(0, open_quotes + text.count("“") + text.count("「") - text.count("”") - text.count("」"))
             if not found:  # 昨日，360发布公开信。 -> "信中……" in the next sentence is 360's
-                named = [m.party for m in self.mentions(text)
+                named = [m.party for m in mentions[index]
                          if m.party not in GENERIC and not (m.start and text[m.start - 1] in OBJECT_MARKERS)]
                 last_speaker = named[0] if named else last_speaker
 

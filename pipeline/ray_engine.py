@@ -29,6 +29,7 @@ from pipeline.attribution import Attributor
 from pipeline.readers import ReadOptions, discover, read_file
 from pipeline.records import InputDocument, InputError
 from pipeline.run import PredictorSpec, Settings, Summary, conclude, process_chunk, with_discovered
+from pipeline.target_ranker import target_chooser
 from pipeline.workstore import ItemResult, WorkDir, claim_doc_ids
 
 
@@ -59,7 +60,7 @@ class TaggingActor:
 
     def __init__(self, spec: PredictorSpec, parties: Sequence[str], settings: Settings) -> None:
         self.predictor = spec.build()
-        self.attributor = Attributor(load_registry(*parties))
+        self.attributor = Attributor(load_registry(*parties), target_chooser(settings.targets))
         self.settings = settings
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
