@@ -24,8 +24,8 @@ from models.predictors import PredictorSpec
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
 from pipeline.attribution import Attributor, attribute_sentences
-from pipeline.target_ranker import TARGET_CHOOSERS, target_chooser
-from pipeline.target_training import discovered_registry
+from pipeline.party_ranker import RANKERS, rankers
+from pipeline.ranker_training import discovered_registry
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,8 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--parties", action="append", default=[], help="extra party registry for attribution")
     parser.add_argument("--discover", action="store_true",
                         help="attribution: add the parties discovered in the evaluated documents' own text")
-    parser.add_argument("--targets", choices=sorted(TARGET_CHOOSERS), default="learned",
-                        help="attribution: choose targets by the learned ranker (default) or by the rules alone")
+    parser.add_argument("--ranker", choices=sorted(RANKERS), default="learned",
+                        help="attribution: choose speakers and targets by the learned rankers (default) or by the rules alone")
     parser.add_argument("--metadata", action="store_true",
                         help="attribution: use the curated title/author of data/documents.jsonl (a raw input has none)")
     parser.add_argument("--error-report", action="store_true",
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             predictor = PredictorSpec(args.model, args.precision).build()
             spans = predict_sentences(predictor, context, boundary_rules=not args.no_boundary_rules)
-        attributed = {s.id: s for s in attribute_sentences(spans, Attributor(registry, target_chooser(args.targets)), metadata)}
+        attributed = {s.id: s for s in attribute_sentences(spans, Attributor(registry, rankers(args.ranker)), metadata)}
         predicted = [attributed[s.id] for s in gold]
     except (CorpusError, ModelLoadError, EmbeddedModelError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     report["precision"] = args.precision
     report["data"] = str(args.data or f"split:{args.split}")
     report["attribution_settings"] = {"discover": args.discover, "metadata": args.metadata, "parties": args.parties,
-                                     "targets": args.targets}
+                                     "ranker": args.ranker}
     if args.error_report:
         report["errors"] = error_report(gold, predicted)
     if args.output:

@@ -1,11 +1,11 @@
-"""Rules against the learned target ranker, on documents neither was fitted on.
+"""Rules against the learned party rankers, on documents neither was fitted on.
 
 Team-written batches are held out a group of batches at a time (batches hold disjoint disputes, so
-each fold's disputes are unseen); the seeds' dev and test splits are scored by a ranker fitted on
-every team-written batch and the seeds' train split.  Gold spans throughout, so only the target
-choice is measured; speakers come from the rules in both systems.
+each fold's disputes are unseen); the seeds' dev and test splits are scored by rankers fitted on
+every team-written batch and the seeds' train split.  Gold spans throughout, so only the choice of
+speaker and target is measured; each role is scored with the rules' choice of the other.
 
-    python benchmarks/target_ranker.py --folds 5 --output target_ranker.json
+    python benchmarks/party_ranker.py --folds 5 --output party_ranker.json
 """
 from __future__ import annotations
 
@@ -19,24 +19,25 @@ from typing import Sequence
 from corpus.load import load_corpus, load_splits
 from corpus.parties import load_registry
 from corpus.schema import LABELS, atomic_write_text
-from pipeline.target_ranker import TargetChooser, fit
-from pipeline.target_training import (
-    REAL_TEXT_WEIGHT,
-    LabelledCase,
-    authored_batches,
-    examples,
-    labelled_cases,
-)
+from pipeline.party_ranker import Chooser
+from pipeline.ranker_training import ROLES, LabelledCase, authored_batches, fit_rankers, labelled_cases
+
+SYSTEMS = ("rules", "learned")
 
 
-def accuracy(cases: Sequence[LabelledCase], chooser: TargetChooser | None) -> dict[str, float]:
-    """Target accuracy overall and per label; ``chooser`` None scores the rules' choice."""
+def accuracy(cases: Sequence[LabelledCase], chooser: Chooser | None) -> dict[str, float]:
+    """Accuracy overall and per label; ``chooser`` None scores the rules' choice."""
     scores = {}
     for label in ("all", *LABELS):
-        chosen = [c for c in cases if label in ("all", c.case.label)]
+        chosen = [c for c in cases if label in ("all", c.case.span.label)]
         right = [c.correct(chooser.choose(c.case) if chooser else c.case.rule) for c in chosen]
         scores[label] = round(sum(right) / len(right), 4) if right else 0.0
     return scores
+
+
+def compare(cases: dict[str, list[LabelledCase]], rankers) -> dict[str, dict]:
+    return {role: {"spans": len(cases[role]), "rules": accuracy(cases[role], None),
+                   "learned": accuracy(cases[role], getattr(rankers, role))} for role in ROLES}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,25 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     folds = []
     for k in range(args.folds):
         held = names[k::args.folds]
-        train = [e for n in names if n not in held for e in examples(batches[n])]
-        ranker = fit(train + examples(seeds["train"], REAL_TEXT_WEIGHT))
-        cases = [c for n in held for c in batches[n]]
-        folds.append({"held_out": held, "spans": len(cases), "rules": accuracy(cases, None),
-                      "learned": accuracy(cases, ranker)})
-        print(f"fold {k}: {len(cases)} spans, rules {folds[-1]['rules']['all']:.3f}, "
-              f"learned {folds[-1]['learned']['all']:.3f}", flush=True)
-    ranker = fit([e for n in names for e in examples(batches[n])] + examples(seeds["train"], REAL_TEXT_WEIGHT))
-    report = {"folds": folds, "seeds": {name: {"spans": len(seeds[name]), "rules": accuracy(seeds[name], None),
-                                                "learned": accuracy(seeds[name], ranker)} for name in ("dev", "test")}}
-    print(f"\n{'held out':<22}{'label':<12}{'rules':>14}{'learned':>14}")
-    for label in ("all", *LABELS):
-        cells = [statistics.mean(f[system][label] for f in folds) for system in ("rules", "learned")]
-        spread = [statistics.pstdev(f[system][label] for f in folds) for system in ("rules", "learned")]
-        print(f"{'team-written, by fold':<22}{label:<12}" + "".join(f"{m:>8.3f} ± {s:.3f}" for m, s in zip(cells, spread)))
-    for name, row in report["seeds"].items():
+        rankers = fit_rankers([batches[n] for n in names if n not in held], seeds["train"])
+        cases = {role: [c for n in held for c in batches[n][role]] for role in ROLES}
+        folds.append({"held_out": held, **compare(cases, rankers)})
+        print(f"fold {k}: " + "; ".join(f"{role} {folds[-1][role]['rules']['all']:.3f} -> "
+                                       f"{folds[-1][role]['learned']['all']:.3f}" for role in ROLES), flush=True)
+    rankers = fit_rankers([batches[n] for n in names], seeds["train"])
+    report = {"folds": folds, "seeds": {name: compare(seeds[name], rankers) for name in ("dev", "test")}}
+    print(f"\n{'held out':<24}{'role':<9}{'label':<12}{'rules':>16}{'learned':>16}")
+    for role in ROLES:
         for label in ("all", *LABELS):
-            print(f"{'seeds ' + name + ' (' + str(row['spans']) + ')':<22}{label:<12}"
-                  f"{row['rules'][label]:>14.3f}{row['learned'][label]:>14.3f}")
+            cells = "".join(f"{statistics.mean(f[role][s][label] for f in folds):>8.3f} ± "
+                            f"{statistics.pstdev(f[role][s][label] for f in folds):.3f}" for s in SYSTEMS)
+            print(f"{'team-written, by fold':<24}{role:<9}{label:<12}{cells}")
+    for name, row in report["seeds"].items():
+        for role in ROLES:
+            print(f"{'seeds ' + name + ' (' + str(row[role]['spans']) + ')':<24}{role:<9}{'all':<12}"
+                  + "".join(f"{row[role][s]['all']:>16.3f}" for s in SYSTEMS))
     if args.output:
         atomic_write_text(args.output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     return 0

@@ -13,10 +13,10 @@ from corpus.schema import CorpusError
 from models.batching import DEFAULT_BATCH_TOKENS
 from models.embedded import EmbeddedModelError
 from models.tagger import PRECISIONS, ModelLoadError
+from pipeline.party_ranker import RANKERS
 from pipeline.readers import HTML_MODES, ReadOptions, discover
 from pipeline.records import InputError
 from pipeline.run import EXIT_USAGE, PredictorSpec, RunMismatch, Settings, run
-from pipeline.target_ranker import TARGET_CHOOSERS
 
 
 class UsageError(RuntimeError):
@@ -54,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--discover", action=argparse.BooleanOptionalAction, default=True,
                      help="find the batch's parties in its own text and write OUTDIR/parties.discovered.json "
                           "(default: on; --parties files win over it)")
-    tag.add_argument("--targets", choices=sorted(TARGET_CHOOSERS), default="learned",
-                     help="choose each act's target by the learned ranker (default) or by the rules alone")
+    tag.add_argument("--ranker", choices=sorted(RANKERS), default="learned",
+                     help="choose each act's speaker and target by the learned rankers (default) or by the rules alone")
     tag.add_argument("--resume", action="store_true", help="finish an interrupted run in OUTDIR")
     tag.add_argument("--overwrite", action="store_true", help="replace the results already in OUTDIR")
     tag.add_argument("--precision", choices=PRECISIONS, default="fp32",
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         spec = PredictorSpec(str(args.model) if args.model else None, args.precision, args.batch_tokens, args.threads)
         settings = Settings(batch_documents=args.batch_documents, max_sentence_chars=args.max_sentence_chars,
                             actors=args.actors, ray_address=args.ray_address, discover=args.discover,
-                            targets=args.targets, reading=reading)
+                            ranker=args.ranker, reading=reading)
         engine = ENGINES[args.engine]
         status, summary = engine(args.inputs, spec, args.out, args.parties, args.resume, settings, not args.quiet)
     except (CorpusError, ModelLoadError, EmbeddedModelError, UsageError, RunMismatch) as error:

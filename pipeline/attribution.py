@@ -12,8 +12,8 @@ else the company the document names most; a CLAIM's opponent as default target w
 lost 3 points; ACCUSATION -> the party the speaker accused last, else
 the company the document names most, and only then a generic party inside the span (投资者 in
 "把投资者当傻子" is the victim, not the accused); CLAIM -> none).
-With a target chooser (pipeline/target_ranker.py, the batch pipeline's default) the rules' target
-is one clue among many and a learned ranker picks among the span's candidate targets.
+With rankers (pipeline/party_ranker.py, the batch pipeline's default) the rules' speaker and target
+are clues among many and learned rankers pick among the span's candidate parties.
 """
 from __future__ import annotations
 
@@ -39,10 +39,8 @@ from pipeline.discovery import (
     short_forms,
     strip_suffix,
 )
-from pipeline.target_ranker import Mention, TargetCase, TargetChooser
+from pipeline.party_ranker import FIRST_PERSON, OBJECT_MARKERS, Act, Document, Mention, Rankers, SpeakerCase, TargetCase
 
-FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
-                "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
 GENERIC = {"用户", "媒体", "其他"}
 # A turn label: "林嘉言：", or a post's handle "@林嘉言：" / "@林嘉言 回复 @周启明：" (the replier speaks).
 SPEAKER_LABEL = re.compile(r"^\s*(@?)([^：:，。\s@]{1,12})(?:\s*回复\s*@[^：:，。]{1,12})?\s*[：:]")
@@ -52,7 +50,6 @@ CLOSINGS = {"谢谢", "多谢", "此致", "敬礼", "谨启", "特此", "完", "
 SIGNED_NAME = re.compile("([\u4e00-\u9fff]{2,4}?)(?:敬上|谨上|謹上)?(?:[（(][^）)]*[）)])?")
 TURN_NAME = re.compile("[\u4e00-\u9fff]{2,4}")
 INTERVIEWERS = ("记者", "主持人", "問", "问", "記者", "主持")
-OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"
 PRONOUN_FRAME = re.compile("他们|她们|他|她|其|信中|信里|信裡|對方|对方|该公司|該公司|该企业|涉事企业|公司方面|校方|院方|"
                            "店方|厂方|园方|平台方|该平台|该院|该局")
 COMPLAINANTS = re.compile("员工|工人|职工|骑手|司机|业主|家长|患者|病人|家属|网友|网民|消费者|顾客|乘客|买家|车主|股民|投资者|"
@@ -99,7 +96,7 @@ class Attributor:
     later text is cut (discovery, boundary rules), so results would depend on what ran before."""
 
     registry: PartyRegistry
-    ranker: TargetChooser | None = None
+    rankers: Rankers | None = None
     forms: dict[str, str] = field(init=False)
     tokenizer: jieba.Tokenizer = field(init=False, repr=False)
 
@@ -287,12 +284,12 @@ class Attributor:
         return name if labels[name] >= 2 and TURN_NAME.fullmatch(name) else None
 
     def attribute(self, sentences: Sequence[str], spans: Sequence[list[Span]], metadata: dict) -> None:
-        """Fill ``speaker`` and ``target`` of every span of one document, in place; with a ``ranker``,
-        it chooses each target among the candidates, the rules' choice being one of its clues."""
+        """Fill ``speaker`` and ``target`` of every span of one document, in place; with ``rankers``,
+        they choose each among the candidates, the rules' choice being one of their clues."""
         author = self.document_author(sentences, metadata)
         mentions = [self.mentions(text) for text in sentences]
         subject = most_named(m.party for found in mentions for m in found if m.party not in GENERIC)
-        kinds = {name: party.kind for name, party in self.registry.parties.items()}
+        document = Document(mentions, author, subject, {name: p.kind for name, p in self.registry.parties.items()})
         context: dict[str, str | None] = {"subject": subject}
         last_speaker: str | None = None
         open_quotes, turn = 0, None
@@ -304,13 +301,16 @@ class Attributor:
             if party:
                 turn, frame_start = party, label.end()
             for span in found:
+                act = Act(span.label, text, span.start, span.end, frame_start, index)
                 span.speaker = self.speaker(text, span, frame_start, author, previous, last_speaker,
                                             open_quotes > 0, turn, subject)
+                if self.rankers is not None:
+                    span.speaker = self.rankers.speaker.choose(
+                        SpeakerCase(act, document, span.speaker, turn, previous, last_speaker))
                 span.target = self.target(text, span, span.speaker, context)
-                if self.ranker is not None:
-                    span.target = self.ranker.choose(TargetCase(
-                        span.label, text, span.start, span.end, span.speaker, span.target, index, mentions,
-                        author, subject, dict(context), kinds))
+                if self.rankers is not None:
+                    span.target = self.rankers.target.choose(
+                        TargetCase(act, document, span.target, span.speaker, dict(context)))
                 if span.label == "ACCUSATION" and span.target:
                     context[f"accuser:{span.target}"] = span.speaker
                     context[f"accused:{span.speaker}"] = span.target

@@ -1,10 +1,11 @@
-"""Training the target ranker on labelled documents: ``python -m pipeline.target_training``.
+"""Training the party rankers on labelled documents: ``python -m pipeline.ranker_training``.
 
 Each labelled document is attributed the way the batch pipeline would (its parties discovered in
-its own text, speakers by the rules); every span then becomes a case whose answer is the candidate
-naming the gold target (names of one organisation match, as in scoring).  Spans whose gold target
-is no candidate teach nothing and are left out.  The seeds' real text is weighted up: it is the
-only real reporting in the corpus, and the team-written sentences outnumber it 400 to 1.
+its own text, the rules' choices recorded as clues); every span then gives a speaker case and a
+target case whose answer is the candidate naming the gold party (names of one organisation match,
+as in scoring).  Cases whose gold party is no candidate teach nothing and are left out.  The
+seeds' real text is weighted up: it is the only real reporting in the corpus, and the team-written
+sentences outnumber it 400 to 1.
 """
 from __future__ import annotations
 
@@ -23,20 +24,38 @@ from corpus.scoring import same_party, scoring_aliases
 from corpus.script import to_simplified
 from pipeline.attribution import Attributor, attribute_sentences
 from pipeline.discovery import discover_parties
-from pipeline.target_ranker import TARGET_RANKER_FILE, Example, TargetCase, TargetRanker, fit
+from pipeline.party_ranker import RANKER_FILE, Case, Example, Rankers, fit
 
 REAL_TEXT_WEIGHT = 20.0
+ROLES = ("speaker", "target")
 
 
-class CaseRecorder:
-    """A target chooser that keeps every case it is shown and answers as the rules do."""
+class Recorder:
+    """A chooser that keeps every case it is shown and answers as the rules do."""
 
     def __init__(self) -> None:
-        self.cases: dict[tuple[str, int, int, str], deque[TargetCase]] = defaultdict(deque)
+        self.cases: dict[tuple[str, int, int, str], deque[Case]] = defaultdict(deque)
 
-    def choose(self, case: TargetCase) -> str | None:
-        self.cases[case.text, case.start, case.end, case.label].append(case)
+    def choose(self, case: Case) -> str | None:
+        act = case.span
+        self.cases[act.text, act.start, act.end, act.label].append(case)
         return case.rule
+
+
+@dataclass
+class LabelledCase:
+    """A case with its gold party and the names that count as one party when scoring."""
+
+    case: Case
+    gold: str | None
+    aliases: dict[str, str]
+
+    def correct(self, party: str | None) -> bool:
+        return same_party(self.gold, party, self.aliases)
+
+    def answer(self) -> int | None:
+        """The index of the option naming the gold party, or None when none does."""
+        return next((i for i, party in enumerate(self.case.options()) if self.correct(party)), None)
 
 
 def discovered_registry(sentences: Sequence[Sentence], registry: PartyRegistry) -> PartyRegistry:
@@ -44,35 +63,25 @@ def discovered_registry(sentences: Sequence[Sentence], registry: PartyRegistry) 
     return registry.extend(discover_parties([to_simplified(s.text) for s in sentences], registry))
 
 
-@dataclass
-class LabelledCase:
-    """A span's case with its gold target and the names that count as one party when scoring."""
-
-    case: TargetCase
-    target: str | None
-    aliases: dict[str, str]
-
-    def correct(self, target: str | None) -> bool:
-        return same_party(self.target, target, self.aliases)
-
-    def answer(self) -> int | None:
-        """The index of the candidate naming the gold target, or None when none does."""
-        return next((i for i, c in enumerate(self.case.candidates()) if self.correct(c)), None)
-
-
-def labelled_cases(sentences: Sequence[Sentence], registry: PartyRegistry) -> list[LabelledCase]:
-    """Every gold span's case as the pipeline builds it (the documents' own parties discovered,
-    speakers by the rules), paired with the gold target."""
+def labelled_cases(sentences: Sequence[Sentence], registry: PartyRegistry) -> dict[str, list[LabelledCase]]:
+    """Every gold span's speaker and target case as the pipeline builds them (the documents' own
+    parties discovered, the rules' choices as clues), paired with the gold parties."""
     registry = discovered_registry(sentences, registry)
     aliases = scoring_aliases(registry, load_registry(*authored_party_files()))
-    recorder = CaseRecorder()
-    attributed = attribute_sentences(sentences, Attributor(registry, recorder))
-    return [LabelledCase(recorder.cases[to_simplified(s.text), x.start, x.end, x.label].popleft(), gold.target, aliases)
-            for s, g in zip(attributed, sentences) for x, gold in zip(s.spans, g.spans)]
+    recorders = Rankers(Recorder(), Recorder())
+    attributed = attribute_sentences(sentences, Attributor(registry, recorders))
+    found: dict[str, list[LabelledCase]] = {role: [] for role in ROLES}
+    for s, g in zip(attributed, sentences):
+        key = to_simplified(s.text)
+        for x, gold in zip(s.spans, g.spans):
+            for role in ROLES:
+                case = getattr(recorders, role).cases[key, x.start, x.end, x.label].popleft()
+                found[role].append(LabelledCase(case, getattr(gold, role), aliases))
+    return found
 
 
 def examples(cases: Sequence[LabelledCase], weight: float = 1.0) -> list[Example]:
-    """Training examples: the cases whose gold target is one of their candidates."""
+    """Training examples: the cases whose gold party is one of their options."""
     return [Example(c.case, index, weight) for c in cases if (index := c.answer()) is not None]
 
 
@@ -81,23 +90,26 @@ def authored_batches() -> dict[str, list[Sentence]]:
     return {path.stem: read_sentences(path) for path in annotation_files(AUTHORED_DIR)}
 
 
-def train_ranker(batches: Sequence[Sequence[Sentence]], real: Sequence[Sentence] = ()) -> TargetRanker:
-    """A ranker fitted on team-written batches (each attributed with its own discovered parties)
-    and on real labelled text, weighted by REAL_TEXT_WEIGHT."""
-    registry = load_registry()
-    found = [e for batch in batches for e in examples(labelled_cases(batch, registry))]
-    if real:
-        found += examples(labelled_cases(real, registry), REAL_TEXT_WEIGHT)
-    return fit(found)
+def fit_rankers(batches: Sequence[dict[str, list[LabelledCase]]],
+                real: dict[str, list[LabelledCase]] | None = None) -> Rankers:
+    """Rankers fitted on the labelled cases of team-written batches and of real text (weighted by
+    REAL_TEXT_WEIGHT)."""
+    fitted = {}
+    for role in ROLES:
+        found = [e for batch in batches for e in examples(batch[role])]
+        fitted[role] = fit(found + (examples(real[role], REAL_TEXT_WEIGHT) if real else []))
+    return Rankers(fitted["speaker"], fitted["target"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=TARGET_RANKER_FILE, help="where to write the weights (JSON)")
+    parser.add_argument("--out", type=Path, default=RANKER_FILE, help="where to write the weights (JSON)")
     args = parser.parse_args(argv)
-    ranker = train_ranker(list(authored_batches().values()), load_splits(load_corpus())["train"])
-    ranker.save(args.out)
-    print(f"{len(ranker.weights)} feature weights written to {args.out}")
+    registry = load_registry()
+    batches = [labelled_cases(batch, registry) for batch in authored_batches().values()]
+    rankers = fit_rankers(batches, labelled_cases(load_splits(load_corpus())["train"], registry))
+    rankers.save(args.out)
+    print(f"{len(rankers.speaker.weights)} speaker and {len(rankers.target.weights)} target weights written to {args.out}")
     return 0
 
 

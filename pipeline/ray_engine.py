@@ -26,10 +26,10 @@ import numpy as np
 
 from corpus.parties import load_registry
 from pipeline.attribution import Attributor
+from pipeline.party_ranker import rankers
 from pipeline.readers import ReadOptions, discover, read_file
 from pipeline.records import InputDocument, InputError
 from pipeline.run import PredictorSpec, Settings, Summary, conclude, process_chunk, with_discovered
-from pipeline.target_ranker import target_chooser
 from pipeline.workstore import ItemResult, WorkDir, claim_doc_ids
 
 
@@ -60,7 +60,7 @@ class TaggingActor:
 
     def __init__(self, spec: PredictorSpec, parties: Sequence[str], settings: Settings) -> None:
         self.predictor = spec.build()
-        self.attributor = Attributor(load_registry(*parties), target_chooser(settings.targets))
+        self.attributor = Attributor(load_registry(*parties), rankers(settings.ranker))
         self.settings = settings
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:

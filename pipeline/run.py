@@ -24,9 +24,9 @@ from models.tagger import Analysis
 from pipeline.aggregate import aggregate
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
+from pipeline.party_ranker import rankers
 from pipeline.readers import ReadOptions, count_inputs, read_inputs
 from pipeline.records import InputDocument, InputError
-from pipeline.target_ranker import target_chooser
 from pipeline.workstore import PARTS, ItemResult, WorkDir, claim_doc_ids
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_FAILED = 0, 2, 3
@@ -61,7 +61,7 @@ class Settings:
     max_sentence_chars: int = 5000
     actors: int = 2  # --engine ray: model-holding actors
     discover: bool = True  # find the batch's parties in its own text (parties.discovered.json)
-    targets: str = "learned"  # how targets are chosen: a name in pipeline.target_ranker.TARGET_CHOOSERS
+    ranker: str = "learned"  # how speakers and targets are chosen: a name in pipeline.party_ranker.RANKERS
     ray_address: str | None = None  # --engine ray: None starts Ray on this machine (or uses RAY_ADDRESS)
     reading: ReadOptions = ReadOptions()  # --html, --text-field, --id-field
 
@@ -147,7 +147,7 @@ def run_settings(spec: PredictorSpec, settings: Settings, parties: Sequence[str]
         digest.update(str(weights.stat().st_size if weights.exists() else 0).encode())
         model = {"path": str(folder), "fingerprint": digest.hexdigest()[:16]}
     return {"model": model, "precision": spec.precision, "batch_tokens": spec.batch_tokens,
-            "discover": settings.discover, "targets": settings.targets, "max_sentence_chars": settings.max_sentence_chars,
+            "discover": settings.discover, "ranker": settings.ranker, "max_sentence_chars": settings.max_sentence_chars,
             "parties": [str(Path(p).resolve()) for p in parties], "reading": asdict(settings.reading)}
 
 
@@ -222,7 +222,7 @@ def run(
     write_manifest(out_dir, recorded, resume)
     work = WorkDir(out_dir, resume)
     registry = load_registry(*with_discovered(inputs, parties, out_dir, settings))
-    attributor = Attributor(registry, target_chooser(settings.targets))
+    attributor = Attributor(registry, rankers(settings.ranker))
     total, began = Summary(), time.perf_counter()
     pending = (item for item in read_inputs(inputs, out_dir, settings.reading) if item.key not in work.done)
     with Progress(count_inputs(inputs, out_dir), len(work.done), progress) as bar:

@@ -152,6 +152,10 @@ def test_run_json_records_settings_and_resume_refuses_other_settings(tmp_path, c
     assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--no-discover"]) == EXIT_OK
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["settings"]["discover"] is False and manifest["summary"]["documents"] == 1
+    assert manifest["settings"]["ranker"] == "learned"
+    assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--resume",
+                 "--no-discover", "--ranker", "rules"]) == 2
+    assert "other settings" in capsys.readouterr().err
     assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--resume"]) == 2
     assert "other settings" in capsys.readouterr().err
     assert main(["tag", str(SEEDS[0]), "--baseline", "lexicon", "--out", str(out), "--quiet", "--resume",
