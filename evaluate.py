@@ -24,8 +24,8 @@ from models.predictors import PredictorSpec
 from models.tagger import PRECISIONS, ModelLoadError
 from models.validation import check_labels
 from pipeline.attribution import Attributor, attribute_sentences
+from pipeline.discovery import discovered_registry
 from pipeline.party_ranker import RANKERS, rankers
-from pipeline.ranker_training import discovered_registry
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -19,7 +19,7 @@ from typing import Sequence
 from corpus.load import load_corpus, load_splits
 from corpus.parties import load_registry
 from corpus.schema import LABELS, atomic_write_text
-from pipeline.party_ranker import Chooser
+from pipeline.party_ranker import Chooser, Rankers
 from pipeline.ranker_training import ROLES, LabelledCase, authored_batches, fit_rankers, labelled_cases
 
 SYSTEMS = ("rules", "learned")
@@ -35,7 +35,8 @@ def accuracy(cases: Sequence[LabelledCase], chooser: Chooser | None) -> dict[str
     return scores
 
 
-def compare(cases: dict[str, list[LabelledCase]], rankers) -> dict[str, dict]:
+def compare(cases: dict[str, list[LabelledCase]], rankers: Rankers) -> dict[str, dict]:
+    """Rules and learned accuracy for each role on the same cases."""
     return {role: {"spans": len(cases[role]), "rules": accuracy(cases[role], None),
                    "learned": accuracy(cases[role], getattr(rankers, role))} for role in ROLES}
 

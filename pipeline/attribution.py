@@ -28,6 +28,7 @@ import jieba.posseg
 
 from corpus.parties import UNKNOWN_PARTY, PartyRegistry
 from corpus.schema import Sentence, Span
+from corpus.scoring import GENERIC_PARTIES
 from corpus.script import to_simplified
 from pipeline.discovery import (
     LEGAL_FORMS,
@@ -41,7 +42,7 @@ from pipeline.discovery import (
 )
 from pipeline.party_ranker import FIRST_PERSON, OBJECT_MARKERS, Act, Document, Mention, Rankers, SpeakerCase, TargetCase
 
-GENERIC = {"用户", "媒体", "其他"}
+GENERIC = set(GENERIC_PARTIES)
 # A turn label: "林嘉言：", or a post's handle "@林嘉言：" / "@林嘉言 回复 @周启明：" (the replier speaks).
 SPEAKER_LABEL = re.compile(r"^\s*(@?)([^：:，。\s@]{1,12})(?:\s*回复\s*@[^：:，。]{1,12})?\s*[：:]")
 REPORTING = re.compile("表示|宣称|声称|认为|指出|强调|透露|披露|坦言|回应|写道|宣布|证实|承认|否认|指责|谴责|"
@@ -301,10 +302,10 @@ class Attributor:
             if party:
                 turn, frame_start = party, label.end()
             for span in found:
-                act = Act(span.label, text, span.start, span.end, frame_start, index)
                 span.speaker = self.speaker(text, span, frame_start, author, previous, last_speaker,
                                             open_quotes > 0, turn, subject)
                 if self.rankers is not None:
+                    act = Act(span.label, text, span.start, span.end, frame_start, index)
                     span.speaker = self.rankers.speaker.choose(
                         SpeakerCase(act, document, span.speaker, turn, previous, last_speaker))
                 span.target = self.target(text, span, span.speaker, context)

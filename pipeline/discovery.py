@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 import jieba.posseg
 
 from corpus.parties import Party, PartyRegistry, registry_json
-from corpus.schema import atomic_write_text
+from corpus.schema import Sentence, atomic_write_text
 from corpus.script import to_simplified
 from corpus.segment import segment
 from pipeline.records import InputDocument, InputError
@@ -291,6 +291,11 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
     _attach_people_and_products(text, parties, owner_of, known_forms)
     _attach_bare_names(sentences, parties, owner_of, known_forms)
     return PartyRegistry({name: party for name, party in parties.items() if name_like(name)})
+
+
+def discovered_registry(sentences: Sequence[Sentence], registry: PartyRegistry) -> PartyRegistry:
+    """``registry`` plus the parties discovered in the sentences' own text (the user's names win)."""
+    return registry.extend(discover_parties([to_simplified(s.text) for s in sentences], registry))
 
 
 def _substrings(full: str) -> list[str]:

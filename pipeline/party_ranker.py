@@ -15,6 +15,7 @@ import math
 import os
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -22,9 +23,9 @@ import torch
 
 from corpus.paths import DATA_DIR
 from corpus.schema import atomic_write_text
+from corpus.scoring import GENERIC_PARTIES
 
 RANKER_FILE = DATA_DIR / "party_ranker.json"
-GENERIC_PARTIES = ("用户", "媒体", "其他")
 FIRST_PERSON = ("我们", "我司", "本公司", "我公司", "本集团", "本人", "我們", "我局", "本局", "我院", "本院", "我会", "本会",
                 "本刊", "本台", "本平台", "我行", "本行", "本店", "本所", "我")
 OBJECT_MARKERS = "对向给与和跟同就替为把将對與給為將"  # a party after these is an object, not a speaker
@@ -48,17 +49,24 @@ class Document:
     subject: str | None
     kinds: dict[str, str]
 
-    def named(self, *extra: str | None) -> list[str]:
-        """Every party the document names, in order of first mention, then ``extra`` ones."""
-        found: dict[str, None] = {}
-        for party in [m.party for sentence in self.mentions for m in sentence] + list(extra):
-            if party and party not in GENERIC_PARTIES:
-                found.setdefault(party)
-        return list(found)
-
+    @cached_property
     def ranks(self) -> dict[str, int]:
+        """Each named party's place by how often the document names it (ties: first named first);
+        computed once per document, not once per candidate."""
         counts = Counter(m.party for sentence in self.mentions for m in sentence if m.party not in GENERIC_PARTIES)
         return {party: rank for rank, (party, _) in enumerate(counts.most_common())}
+
+    def named(self, *extra: str | None) -> list[str]:
+        """Every party the document names, in order of first mention, then ``extra`` ones."""
+        found = {party: None for party in self.mentions_order}
+        found.update((party, None) for party in extra if party and party not in GENERIC_PARTIES)
+        return list(found)
+
+    @cached_property
+    def mentions_order(self) -> list[str]:
+        """The named parties in order of first mention, computed once per document."""
+        return list(dict.fromkeys(m.party for sentence in self.mentions for m in sentence
+                                  if m.party not in GENERIC_PARTIES))
 
 
 @dataclass
@@ -185,7 +193,7 @@ def _placement(span: Act, document: Document, party: str, role: str, other: str 
         out.append(f"{role}:title:{label}")
     if any(m.party == party for sentence in document.mentions[-4:] for m in sentence):
         out.append(f"{role}:closing:{label}")
-    rank = document.ranks().get(party)
+    rank = document.ranks.get(party)
     if rank is not None:
         out.append(f"{role}:rank:{label}:{min(rank, 3)}")
     return out

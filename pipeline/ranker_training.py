@@ -23,7 +23,7 @@ from corpus.schema import Sentence, read_sentences
 from corpus.scoring import same_party, scoring_aliases
 from corpus.script import to_simplified
 from pipeline.attribution import Attributor, attribute_sentences
-from pipeline.discovery import discover_parties
+from pipeline.discovery import discovered_registry
 from pipeline.party_ranker import RANKER_FILE, Case, Example, Rankers, fit
 
 REAL_TEXT_WEIGHT = 20.0
@@ -56,11 +56,6 @@ class LabelledCase:
     def answer(self) -> int | None:
         """The index of the option naming the gold party, or None when none does."""
         return next((i for i, party in enumerate(self.case.options()) if self.correct(party)), None)
-
-
-def discovered_registry(sentences: Sequence[Sentence], registry: PartyRegistry) -> PartyRegistry:
-    """``registry`` plus the parties discovered in the sentences' own text (the user's names win)."""
-    return registry.extend(discover_parties([to_simplified(s.text) for s in sentences], registry))
 
 
 def labelled_cases(sentences: Sequence[Sentence], registry: PartyRegistry) -> dict[str, list[LabelledCase]]:

@@ -1,6 +1,7 @@
 from corpus.parties import load_registry
 from corpus.schema import Sentence, Span
 from pipeline.attribution import Attributor
+from pipeline.discovery import discovered_registry
 from pipeline.party_ranker import (
     RANKER_FILE,
     Act,
@@ -14,7 +15,6 @@ from pipeline.party_ranker import (
     fit,
     rankers,
 )
-from pipeline.ranker_training import discovered_registry
 
 
 def _document(text, named, author=None):

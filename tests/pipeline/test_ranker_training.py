@@ -2,7 +2,8 @@ from corpus.parties import load_registry
 from corpus.paths import AUTHORED_DIR
 from corpus.schema import read_sentences
 from pipeline.attribution import Attributor, attribute_sentences
-from pipeline.ranker_training import ROLES, discovered_registry, examples, labelled_cases
+from pipeline.discovery import discovered_registry
+from pipeline.ranker_training import ROLES, examples, labelled_cases
 
 
 def _document():
