@@ -12,7 +12,10 @@ finds, in the registry's own format, so that attribution can resolve 澜图电�
 - people: ``<organisation><title><name>`` (澜图副总裁周启明) and ``<name>（<organisation><title>）``;
 - products: ``<organisation>旗下(的)<product>``;
 - bare names in reporting frames (青禾回应称) that recur across the batch and extend a known
-  organisation's name.
+  organisation's name;
+- names with no suffix that a pattern of their own gives away: accounts in quotes (博主“鲸落不语”),
+  newspapers by title (《时闻报》), people who open frames or transcript turns in their own name
+  and whom no organisation claims, and the bare group word (联盟) for the one group of its kind.
 
 A given registry wins: a discovered party is dropped where one of its forms is already known.
 Everything is deterministic: candidates are kept in order of first appearance.
@@ -50,13 +53,13 @@ TRADE_WORDS = (
 ORG_SUFFIXES = (
     *LEGAL_FORMS, "银行", "日报", "晚报", "早报", "商报", "时报", "周刊", "杂志社", "报社", "电视台",
     "协会", "研究院", "研究所", "医院", "学校", "大学", "律师事务所", "事务所", "工厂", "工会", "家长会", "商会",
-    "基金会", "联合会", "促进会", "总会", "中心",
+    "基金会", "联合会", "促进会", "总会", "中心", "联盟", "联会", "自救会", "维权会",
 )
 AUTHORITY_SUFFIXES = {
     "regulator": ("市场监督管理局", "市场监管局", "市场监管总局", "监督管理局", "管理局", "管理委员会", "委员会",
                   "网信办", "消费者协会", "消协", "监管局", "总局", "人社局", "税务局", "卫生局", "环保局", "市监局",
                   "食药署", "事务署", "办公室", "民航局", "交通局", "教育局", "住建局", "商务局", "文旅局", "证监局",
-                  "证监会", "卫健委", "发改委", "消委会", "交易所", "署", "局", "厅", "委"),
+                  "证监会", "卫健委", "发改委", "消委会", "监理会", "交易所", "署", "局", "厅", "委"),
     "court": ("地检署", "检察署", "地方法院", "人民法院", "中级人民法院", "高级人民法院", "法院", "人民检察院", "检察院", "仲裁委员会"),
     "police": ("公安分局", "公安局", "派出所", "警察局", "警方"),
 }
@@ -83,6 +86,8 @@ PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
 PHRASE_POS = {"v", "r", "d", "p", "c", "f", "m", "t"}
 CLOSER_POS = {"f", "r", "d", "u", "c", "p", "m"}
 OPENER_POS = {"a", "r", "m", "ug", "p", "d"}
+# Units of a date, tagged as numerals (5月8日): a name never runs back across them.
+DATE_UNITS = set("年月日号")
 # Words and characters that never belong to a name: they end a leftward walk from a suffix.
 STOP_POS = {"v", "vd", "p", "c", "u", "uj", "ul", "ud", "uz", "r", "d", "t", "f", "m", "q", "w", "y", "e",
             "a", "ad", "an", "zg", "ug", "uv", "tg", "mq"}
@@ -122,6 +127,17 @@ SURNAMES = set(
     "项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝闻"
 )
 PERSON_STOP = set("表称说在对也则就曾于向指回认强透坦承否还和与等的是又先昨今近已介告直发接随并更同亲称将被把从为")
+# Words for a group that a text also uses alone, for the one group of that kind it names.
+GROUP_WORDS = ("联盟", "联会", "自救会", "维权会", "协会", "商会", "工会", "家长会", "消委会", "消保委", "监理会", "消协")
+# Kinds found by a pattern of their own (a quoted account, a title, a speaker's name), which
+# checks the name already: name_like is for names cut from a run of words.
+PATTERN_KINDS = {"blogger", "media", "person"}
+# An account named in quotes after what it is: 博主“鲸落不语”, 专页「八卦蚝」, 账号“@鸻鸻爆料”.
+ACCOUNT = re.compile(f"(?:账号|帐号|博主|网红|大V|专页|公众号|自媒体|UP主|主播|频道)[“「『]@?([{CJK}A-Za-z0-9_]{{2,12}})[”」』]")
+# A newspaper by its title (《时闻报》), not a document whose title ends in 报 (《情况通报》, 《年报》).
+NEWSPAPER = re.compile(f"《([{CJK}]{{2,8}}(?:报|周刊|杂志))》")
+NOT_NEWSPAPERS = ("通报", "公报", "简报", "汇报", "举报", "情报", "预报", "年报", "季报", "月报", "战报", "喜报", "海报",
+                  "警报", "申报", "回报", "上报", "呈报", "快报", "学报")
 # Verbs of a reporting frame, and 关于 of a statement's title (青禾关于……的声明).
 REPORTING = ("回应称", "回应", "表示", "声明称", "发布声明", "称", "声称", "否认", "指出", "强调", "道歉", "致歉", "澄清", "关于")
 GENERIC_SUBJECTS = {
@@ -198,8 +214,8 @@ def organisation_mentions(text: str) -> list[str]:
         legal = word.word.endswith(("有限公司", "有限责任公司")) or _kind(word.word) in AUTHORITY_SUFFIXES
         while j > 0:
             prev = words[j - 1]
-            if prev.word in STOP_CHARS:
-                break
+            if prev.word in STOP_CHARS or (prev.flag == "m" and prev.word in DATE_UNITS):
+                break  # 5月8日约谈…公司: the date ends the name
             coined = len(prev.word) == 1  # jieba splits unknown names per character
             coined = coined or (legal and prev.flag in LEGAL_NAME_POS)
             if prev.word in TRADE_WORDS and length + len(prev.word) <= 14:  # 出行, 互动: name parts whatever their tag
@@ -290,7 +306,11 @@ def discover_parties(sentences: Sequence[str], known: PartyRegistry | None = Non
     _add_titled_organisations(text, parties, owner_of, known_forms)
     _attach_people_and_products(text, parties, owner_of, known_forms)
     _attach_bare_names(sentences, parties, owner_of, known_forms)
-    return PartyRegistry({name: party for name, party in parties.items() if name_like(name)})
+    _add_accounts(text, parties, owner_of, known_forms)
+    _add_newspapers(text, parties, owner_of, known_forms)
+    _add_people(sentences, parties, owner_of, known_forms)
+    _add_group_references(text, parties, owner_of, known_forms)
+    return PartyRegistry({name: party for name, party in parties.items() if party.kind in PATTERN_KINDS or name_like(name)})
 
 
 def discovered_registry(sentences: Sequence[Sentence], registry: PartyRegistry) -> PartyRegistry:
@@ -495,6 +515,57 @@ def _attach_bare_names(sentences: Sequence[str], parties: dict[str, Party], owne
         else:
             parties[subject] = Party(subject, "other", (f"{subject}方面", f"{subject}官方"))
         owner_of[subject] = owners[0] if owners and owners[0] in parties else subject
+
+
+def _add_group_references(text: str, parties: dict[str, Party], owner_of: dict[str, str], known: set[str]) -> None:
+    """The bare group word a text uses for the one group of its kind it names (联会 for
+    澓港网店商户联会 in 联会所说的…): an alias of that party."""
+    for word in GROUP_WORDS:
+        holders = [name for name in parties if name.endswith(word) or any(a.endswith(word) for a in parties[name].aliases)]
+        if len(holders) == 1 and word not in owner_of and word not in known and word in text:
+            party = parties[holders[0]]
+            parties[party.name] = Party(party.name, party.kind, (*party.aliases, word), party.people, party.products)
+            owner_of[word] = party.name
+
+
+def _recurring(name: str, text: str, owner_of: dict[str, str], known: set[str]) -> bool:
+    """A name found by one of the patterns below that is new to the batch and named again."""
+    return name not in known and name not in owner_of and text.count(name) >= 2
+
+
+def _add_accounts(text: str, parties: dict[str, Party], owner_of: dict[str, str], known: set[str]) -> None:
+    """Accounts named in quotes after what they are (博主“鲸落不语”, 专页「八卦蚝」, 账号“@鸻鸻爆料”):
+    bloggers and pages accuse and are sued in their own name, with no suffix to find them by."""
+    for m in ACCOUNT.finditer(text):
+        name = m.group(1)
+        if _recurring(name, text, owner_of, known) and not _is_word(name):
+            parties[name] = Party(name, "blogger", tuple(f for f in (f"@{name}",) if f in text))
+            owner_of[name] = name
+
+
+def _add_newspapers(text: str, parties: dict[str, Party], owner_of: dict[str, str], known: set[str]) -> None:
+    """Newspapers named by their title (《时闻报》) and again in the batch (时闻报记者): a paper whose
+    report is the dispute is a party, and the suffix list cannot hold every paper's name."""
+    for m in NEWSPAPER.finditer(text):
+        name = m.group(1)
+        if _recurring(name, text, owner_of, known) and not name.endswith(NOT_NEWSPAPERS) and not _is_word(name):
+            parties[name] = Party(name, "media", (f"《{name}》",))
+            owner_of[name] = name
+
+
+def _add_people(sentences: Sequence[str], parties: dict[str, Party], owner_of: dict[str, str], known: set[str]) -> None:
+    """People who speak for themselves (a whistle-blower, a signatory, a security researcher): a
+    person's name that opens a reporting frame or a transcript turn at least twice and that no
+    organisation claims as one of its people."""
+    claimed = {p for party in parties.values() for p in party.people}
+    verbs = "|".join(sorted(REPORTING, key=len, reverse=True))
+    frame = re.compile(f"(?:^|[，。：；“”\\s])([{CJK}]{{2,3}}?)(?:还|也|则|随后|昨日|今日)?(?:{verbs})|^([{CJK}]{{2,3}})[：:]")
+    opened = Counter(m.group(1) or m.group(2) for sentence in sentences for m in frame.finditer(sentence))
+    for name, count in opened.items():
+        if (count >= 2 and _person(name) == name and name not in claimed and name not in known
+                and name not in owner_of and name not in GENERIC_SUBJECTS and not _is_word(name)):
+            parties[name] = Party(name, "person")
+            owner_of[name] = name
 
 
 def discover_into(items: Iterable[InputDocument | InputError], known: PartyRegistry, path) -> PartyRegistry:

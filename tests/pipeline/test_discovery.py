@@ -137,3 +137,32 @@ def test_an_organisation_named_through_its_people_is_not_cut_out_of_a_word():
     batch = ["对此，俱乐部总经理滕孝铎表示，工资已全部发放。", "昨日，俱乐部总经理滕孝铎称，将起诉造谣者。"]
     found = discover_parties(batch, load_registry())
     assert "乐部" not in found.parties and "乐部" not in found.mentions()
+
+
+def test_a_date_never_runs_into_a_name():
+    found = discover_parties(["市监局于5月8日约谈锃锁智能科技有限公司负责人。", "锃锁智能科技有限公司表示将整改。"], load_registry())
+    assert not any(name.startswith("日") or any(a.startswith("日") for a in p.aliases) for name, p in found.parties.items())
+
+
+def test_accounts_newspapers_people_and_group_words_without_a_suffix():
+    batch = [
+        "数码博主“鲸落不语”在帖文中指出，螓鸣隐瞒了故障原因。",
+        "鲸落不语随后又贴出一张截图。",
+        "《时闻报》昨日刊发报道，称鸤鸠曾把用户讯息传往境外。",
+        "时闻报记者多次联系鸤鸠，未获回复。",
+        "邝一苇表示，受试者的评分在数据库锁定前被改动过。",
+        "邝一苇称，她已向监管部门提交全部材料。",
+        "澓港网店商户联会发表公开信。",
+        "鹖鹖回应称，联会所说的删帖并不存在。",
+    ]
+    found = discover_parties(batch, load_registry())
+    assert found.parties["鲸落不语"].kind == "blogger"
+    assert found.parties["时闻报"].kind == "media" and "《时闻报》" in found.parties["时闻报"].aliases
+    assert found.parties["邝一苇"].kind == "person"
+    assert found.resolve("联会") == "澓港网店商户联会"
+
+
+def test_people_an_organisation_claims_stay_its_people():
+    batch = ["螓鸣科技有限公司发言人邝颖琛表示，故障已经排除。", "邝颖琛称，公司没有隐瞒任何信息。", "邝颖琛表示会公布报告。"]
+    found = discover_parties(batch, load_registry())
+    assert "邝颖琛" not in found.names and found.resolve("邝颖琛") == "螓鸣科技"
