@@ -21,7 +21,7 @@ from corpus.script import is_traditional, to_simplified
 from corpus.segment import segment
 from models.predictors import Predictor, PredictorSpec
 from models.tagger import Analysis
-from pipeline.aggregate import aggregate
+from pipeline.aggregate import aggregate, write_summary
 from pipeline.attribution import Attributor
 from pipeline.discovery import DISCOVERED_FILE, discover_into
 from pipeline.party_ranker import rankers
@@ -254,7 +254,7 @@ def finish(work: WorkDir, out_dir: Path, registry: PartyRegistry | None = None) 
 
     summary = aggregate(work.records("spans"), registry)
     metadata = {r["doc_id"]: r for r in work.records("documents")}
-    atomic_write_text(out_dir / "parties.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    write_summary(out_dir / "parties.json", summary)
     write_report(out_dir / "report.html", work.records("spans"), summary, metadata)
     write_exports(out_dir, work.records("spans"), summary, metadata)
     for name in PARTS:

@@ -1,9 +1,10 @@
+import json
 import random
 
 import pytest
 
 from corpus.load import load_corpus
-from pipeline.aggregate import Act, acts_from_records, aggregate, rebuttal_links, similarity
+from pipeline.aggregate import Act, acts_from_records, aggregate, rebuttal_links, similarity, write_summary
 
 
 def test_similarity_is_bigram_dice():
@@ -20,6 +21,16 @@ def test_gold_corpus_structure():
     backdoor = [r for r in result["rebuttals"] if r["denier"] == "360" and "后门" in r["denial_text"]]
     assert backdoor and backdoor[0]["accuser"] == "腾讯" and "后门" in backdoor[0]["accusation_text"]
     assert sum(sum(p["counts"].values()) for p in result["parties"].values()) == result["acts"]
+
+
+def test_parties_json_lists_each_act_under_its_speaker(tmp_path):
+    records = [s.to_json() for s in load_corpus()]
+    write_summary(tmp_path / "parties.json", aggregate(records))
+    written = json.loads((tmp_path / "parties.json").read_text(encoding="utf-8"))
+    first = next(a for a in acts_from_records(records) if a.speaker == "腾讯")
+    listed = written["parties"]["腾讯"]["acts"][0]
+    assert "speaker" not in listed and listed["text"] == first.text and listed["sentence_id"] == first.sentence_id
+    assert sum(len(p["acts"]) for p in written["parties"].values()) == written["acts"] == len(list(acts_from_records(records)))
 
 
 def reference_links(acts: list[Act], min_score: float = 0.35, per_denial: int = 3) -> list[dict]:
