@@ -22,13 +22,15 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 from whole_process import timed  # the sibling benchmark: sys.path, and a child's wall time and peak RSS
 
 from corpus.load import load_authored
-from pipeline.aggregate import acts_from_records, aggregate, rebuttal_links
+from corpus.schema import Sentence, read_sentences
+from pipeline.aggregate import acts_from_sentences, aggregate, rebuttal_links
 from pipeline.report import write_report
 
 SENTENCES_PER_DOCUMENT = 20
@@ -48,31 +50,31 @@ def seconds(step: Callable[[], Any]) -> tuple[float, Any]:
     return round(time.perf_counter() - began, 2), result
 
 
-def load_outputs(out: Path) -> tuple[list[dict], dict[str, dict]]:
-    records = [json.loads(line) for line in (out / "spans.jsonl").open(encoding="utf-8")]
+def load_outputs(out: Path) -> tuple[list[Sentence], dict[str, dict]]:
+    sentences = read_sentences(out / "spans.jsonl")
     metadata = {r["doc_id"]: r for r in map(json.loads, (out / "documents.jsonl").open(encoding="utf-8"))}
-    return records, metadata
+    return sentences, metadata
 
 
-def scaled(records: list[dict], metadata: dict[str, dict], copies: int) -> tuple[list[dict], dict[str, dict]]:
+def scaled(sentences: list[Sentence], metadata: dict[str, dict], copies: int) -> tuple[list[Sentence], dict[str, dict]]:
     """The batch ``copies`` times over, each copy's documents under new ids (doc~2, ...)."""
     def renamed(doc_id: str, k: int) -> str:
         return doc_id if k == 0 else f"{doc_id}~c{k}"
 
-    return ([dict(r, doc_id=renamed(r["doc_id"], k), id=renamed(r["doc_id"], k) + r["id"][len(r["doc_id"]):])
-             for k in range(copies) for r in records],
+    return ([replace(s, doc_id=renamed(s.doc_id, k), id=renamed(s.doc_id, k) + s.id[len(s.doc_id):])
+             for k in range(copies) for s in sentences],
             {renamed(d, k): dict(m, doc_id=renamed(d, k))
              for k in range(copies) for d, m in metadata.items()})
 
 
-def time_finish(records: list[dict], metadata: dict[str, dict], report_dir: Path) -> dict[str, Any]:
+def time_finish(sentences: list[Sentence], metadata: dict[str, dict], report_dir: Path) -> dict[str, Any]:
     """Redo the batch-wide steps of ``finish`` on a run's outputs, each timed."""
-    acts = list(acts_from_records(records))
-    aggregate_s, summary = seconds(lambda: aggregate(records))
+    acts = list(acts_from_sentences(sentences))
+    aggregate_s, summary = seconds(lambda: aggregate(sentences))
     linking_s, _ = seconds(lambda: rebuttal_links(acts))
-    report_s, _ = seconds(lambda: write_report(report_dir / "report.html", records, summary, metadata))
+    report_s, _ = seconds(lambda: write_report(report_dir / "report.html", sentences, summary, metadata))
     pages = list((report_dir / "report").glob("*.html"))
-    return {"sentences": len(records), "acts": len(acts), "denials": sum(a.label == "DENIAL" for a in acts),
+    return {"sentences": len(sentences), "acts": len(acts), "denials": sum(a.label == "DENIAL" for a in acts),
             "accusations": sum(a.label == "ACCUSATION" for a in acts),
             "rebuttal_links": len(summary["rebuttals"]),
             "aggregate_s": aggregate_s, "of_which_linking_s": linking_s, "report_s": report_s,
@@ -98,16 +100,16 @@ def main() -> None:
             write_documents(texts, n, folder / "in")
             run = timed([sys.executable, "-m", "pipeline", "tag", str(folder / "in"),
                                "--baseline", "lexicon", "--out", str(folder / "out"), "--quiet"])
-            records, metadata = load_outputs(folder / "out")
+            sentences, metadata = load_outputs(folder / "out")
             rows.append({"documents": n, "tag_seconds": run["seconds"], "tag_peak_rss_mb": run["peak_rss_mb"],
                          "child_report_html_mb": round((folder / "out" / "report.html").stat().st_size / 1e6,
                                                        2),
-                         **time_finish(records, metadata, folder / "again")})
+                         **time_finish(sentences, metadata, folder / "again")})
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         for copies in args.copies:
             folder = Path(tmp) / f"x{copies}"
             rows.append({"documents": copies * len(metadata), "copies_of": len(metadata),
-                         **time_finish(*scaled(records, metadata, copies), folder)})
+                         **time_finish(*scaled(sentences, metadata, copies), folder)})
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     report = {"cpus": os.cpu_count(), "sentences_per_document": SENTENCES_PER_DOCUMENT, "rows": rows}
     text = json.dumps(report, indent=1) + "\n"

@@ -1,8 +1,8 @@
 """Aggregation across a batch: each party's argument structure, the party graph, and
 rebuttal links from every DENIAL to the ACCUSATION(s) it answers.
 
-Works from the sentence records of ``spans.jsonl`` (one pass, streaming), so a batch
-of any size is aggregated with memory proportional to its spans, not its text.
+Works from the sentences of ``spans.jsonl`` (typed ``Sentence`` records, one pass, streaming),
+so a batch of any size is aggregated with memory proportional to its spans, not its text.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any, Iterable
 
 from corpus.parties import PartyRegistry
-from corpus.schema import LABELS, atomic_file
+from corpus.schema import LABELS, Sentence, atomic_file
 
 RELATIONS = {"ACCUSATION": "accuses", "DENIAL": "denies", "APOLOGY": "apologises_to", "CLAIM": "claims_about"}
 
@@ -56,13 +56,12 @@ def write_summary(path: str | os.PathLike, summary: dict[str, Any]) -> None:
         out.write("\n")
 
 
-def acts_from_records(records: Iterable[dict[str, Any]]) -> Iterable[Act]:
-    for record in records:
-        for span in record["spans"]:
-            yield Act(span["label"], span.get("speaker") or "其他", span.get("target"),
-                      record["text"][span["start"]:span["end"]], record["doc_id"], record["id"],
-                      span["start"], span["end"], record.get("doc_start", 0) + span["start"],
-                      span.get("score"))
+def acts_from_sentences(sentences: Iterable[Sentence]) -> Iterable[Act]:
+    """Every span of the sentences as an act; an act nobody was found to perform is 其他's."""
+    for sentence in sentences:
+        for span in sentence.spans:
+            yield Act(span.label, span.speaker or "其他", span.target, sentence.span_text(span), sentence.doc_id,
+                      sentence.id, span.start, span.end, sentence.extra.get("doc_start", 0) + span.start, span.score)
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -240,11 +239,11 @@ def _names(registry: PartyRegistry | None, name: str) -> dict[str, list[str]]:
     return {"aliases": list(party.aliases), "people": list(party.people), "products": list(party.products)}
 
 
-def aggregate(records: Iterable[dict[str, Any]], registry: PartyRegistry | None = None) -> dict[str, Any]:
+def aggregate(sentences: Iterable[Sentence], registry: PartyRegistry | None = None) -> dict[str, Any]:
     """The content of ``parties.json`` (each party's acts as ``Act`` objects; ``write_summary``
     writes them); with ``registry``, each party lists the names the batch knows it by (aliases,
     people, products: discovered or given)."""
-    acts = list(acts_from_records(records))
+    acts = list(acts_from_sentences(sentences))
     parties: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"counts": Counter(), "targets": defaultdict(Counter), "acts": []})
     edges: Counter = Counter()

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Iterator, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.schema import LABELS, atomic_file, atomic_write_text
-from pipeline.aggregate import RELATIONS, acts_from_records
+from corpus.schema import LABELS, Sentence, atomic_file, atomic_write_text
+from pipeline.aggregate import RELATIONS, acts_from_sentences
 
 SPANS_CSV, SPANS_PARQUET = "spans.csv", "spans.parquet"
 PARTIES_CSV, PARTIES_GRAPHML = "parties.csv", "parties.graphml"
@@ -40,19 +40,19 @@ LABEL_OF_RELATION = {relation: label for label, relation in RELATIONS.items()}
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 
-def write_exports(out_dir: Path, records: Iterable[dict[str, Any]], summary: dict[str, Any],
+def write_exports(out_dir: Path, sentences: Iterable[Sentence], summary: dict[str, Any],
                   documents: dict[str, dict[str, Any]]) -> None:
-    """Write every export into ``out_dir`` from the sentence records of spans.jsonl, the
-    aggregate (parties.json's content) and the documents.jsonl records keyed by doc_id."""
-    write_span_tables(out_dir, span_rows(records, documents))
+    """Write every export into ``out_dir`` from the sentences of spans.jsonl, the aggregate
+    (parties.json's content) and the documents.jsonl records keyed by doc_id."""
+    write_span_tables(out_dir, span_rows(sentences, documents))
     write_csv(out_dir / PARTIES_CSV, PARTY_COLUMNS, party_rows(summary))
     atomic_write_text(out_dir / PARTIES_GRAPHML, graphml(summary))
 
 
-def span_rows(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def span_rows(sentences: Iterable[Sentence], documents: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """One row per act, in spans.jsonl order; the acts come from the aggregate's own reader so a
     row names the same speaker as parties.json does."""
-    for act in acts_from_records(records):
+    for act in acts_from_sentences(sentences):
         document = documents.get(act.doc_id, {})
         date = document.get("metadata", {}).get("date")
         yield {"doc_id": act.doc_id, "sentence_id": act.sentence_id, "start": act.start, "end": act.end,

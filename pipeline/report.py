@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
-from corpus.schema import atomic_write_text
+from corpus.schema import Sentence, Span, atomic_write_text
 from pipeline.graph import CJK_FONTS, GRAPH_FILE, party_graph_svg
 
 TOP_TARGETS = 3
@@ -159,36 +159,36 @@ def note(text: str) -> str:
 # --------------------------------------------------------------------------- document pages
 
 
-def mark(text: str, span: dict[str, Any], sentence_id: str) -> str:
+def mark(text: str, span: Span, sentence_id: str) -> str:
     """One span, displaCy style: tinted text plus a tag "LABEL speaker→target"; score on hover."""
-    label, speaker, target = span["label"], span.get("speaker") or "?", span.get("target")
+    label, speaker, target = span.label, span.speaker or "?", span.target
     tag = f"{label} {speaker}→{target}" if target else f"{label} {speaker}"
     hover = (f"{label_style(label).gloss} · {speaker}→{target or '(none)'} · "
-             f"score {format_score(span.get('score'))}")
-    ref = f"{sentence_id}:{span['start']}-{span['end']}"
+             f"score {format_score(span.score)}")
+    ref = f"{sentence_id}:{span.start}-{span.end}"
     return (f'<mark class="act {label_class(label)}" id="{escape(ref)}" title="{escape(hover)}">'
             f'{escape(text)}<span class="tag">{escape(tag)}</span></mark>')
 
 
-def highlight(record: dict[str, Any]) -> str:
+def highlight(sentence: Sentence) -> str:
     """The sentence with its spans marked. Tagger spans never overlap; should one overlap anyway,
     only its uncovered part is marked, so no text is ever shown twice."""
-    text, parts, cursor = record["text"], [], 0
-    for span in sorted(record["spans"], key=lambda s: (s["start"], -s["end"])):
-        start, end = max(span["start"], cursor), min(span["end"], len(text))
+    text, parts, cursor = sentence.text, [], 0
+    for span in sorted(sentence.spans, key=lambda s: (s.start, -s.end)):
+        start, end = max(span.start, cursor), min(span.end, len(text))
         if start >= end:
             continue
-        parts += [escape(text[cursor:start]), mark(text[start:end], span, record["id"])]
+        parts += [escape(text[cursor:start]), mark(text[start:end], span, sentence.id)]
         cursor = end
     parts.append(escape(text[cursor:]))
     return "".join(parts)
 
 
-def sentence_html(record: dict[str, Any]) -> str:
-    sid = record["id"]
+def sentence_html(sentence: Sentence) -> str:
+    sid = sentence.id
     short = escape(sid.rsplit(".", 1)[-1])
     return (f'<p class="sent" id="{escape(sid)}"><a class="sid" href="{escape(fragment(sid))}">{short}</a>'
-            f"{highlight(record)}</p>")
+            f"{highlight(sentence)}</p>")
 
 
 def describe(number: int, doc_id: str, metadata: dict[str, dict]) -> Document:
@@ -199,17 +199,17 @@ def describe(number: int, doc_id: str, metadata: dict[str, dict]) -> Document:
     return Document(number, doc_id, str(meta.get("title") or doc_id), [d for d in [*details, doc_id] if d])
 
 
-def documents(records: Iterable[dict[str, Any]],
-              metadata: dict[str, dict]) -> Iterator[tuple[Document, list[dict]]]:
-    """Each document with its sentence records (a document's records are consecutive), counted."""
-    for number, (doc_id, group) in enumerate(groupby(records, key=lambda r: r["doc_id"])):
-        document, sentences = describe(number, doc_id, metadata), list(group)
-        document.sentences = len(sentences)
-        document.labels.update(span["label"] for record in sentences for span in record["spans"])
-        yield document, sentences
+def documents(sentences: Iterable[Sentence],
+              metadata: dict[str, dict]) -> Iterator[tuple[Document, list[Sentence]]]:
+    """Each document with its sentences (a document's sentences are consecutive), counted."""
+    for number, (doc_id, group) in enumerate(groupby(sentences, key=lambda s: s.doc_id)):
+        document, own = describe(number, doc_id, metadata), list(group)
+        document.sentences = len(own)
+        document.labels.update(span.label for sentence in own for span in sentence.spans)
+        yield document, own
 
 
-def document_page(document: Document, sentences: list[dict[str, Any]], summary: str, last: bool) -> str:
+def document_page(document: Document, sentences: list[Sentence], summary: str, last: bool) -> str:
     """One document's page: its sentences highlighted, with links to the summary and its neighbours."""
     links = [f'<a href="../{escape(summary)}">↑ summary</a>']
     if document.number:
@@ -329,34 +329,34 @@ def linked_sentences(aggregate: dict[str, Any]) -> set[str]:
             for side in ("denial", "accusation")}
 
 
-def write_pages(folder: Path, records: Iterable[dict[str, Any]], metadata: dict[str, dict], summary: str,
+def write_pages(folder: Path, sentences: Iterable[Sentence], metadata: dict[str, dict], summary: str,
                 wanted: set[str]) -> tuple[list[Document], Tally, dict[str, str]]:
-    """Write each document's page into ``folder`` as the records stream past; returns the documents
+    """Write each document's page into ``folder`` as the sentences stream past; returns the documents
     for the index (the first INDEX_LIMIT), the batch's totals, and the page of each ``wanted`` sentence."""
     listed, tally, pages = [], Tally(), {}
-    pending: tuple[Document, list[dict]] | None = None
+    pending: tuple[Document, list[Sentence]] | None = None
     # one document of look-ahead: a page links to the next one only if there is one
-    for current in chain(documents(records, metadata), [None]):
+    for current in chain(documents(sentences, metadata), [None]):
         if pending is not None:
             text = document_page(*pending, summary=summary, last=current is None)
             atomic_write_text(folder / page_name(pending[0].number), text)
         if current is not None:
-            document, sentences = pending = current
+            document, own = pending = current
             tally.add(document)
             listed += [document][:INDEX_LIMIT - len(listed)]
             here = f"{folder.name}/{page_name(document.number)}"
-            pages.update({s["id"]: here for s in sentences if s["id"] in wanted})
+            pages.update({s.id: here for s in own if s.id in wanted})
     return listed, tally, pages
 
 
-def write_report(path: str | os.PathLike, records: Iterable[dict[str, Any]], aggregate: dict[str, Any],
+def write_report(path: str | os.PathLike, sentences: Iterable[Sentence], aggregate: dict[str, Any],
                  metadata: dict[str, dict]) -> None:
     """Write report.html, a page per document in ``report/`` beside it, and ``party_graph.svg``,
-    each atomically (readers never see half a file). ``records`` is read once (it may be a stream);
+    each atomically (readers never see half a file). ``sentences`` is read once (it may be a stream);
     pages left from an earlier, larger batch are removed."""
     path, folder = Path(path), pages_folder(path)
     folder.mkdir(parents=True, exist_ok=True)
-    listed, tally, pages = write_pages(folder, records, metadata, path.name, linked_sentences(aggregate))
+    listed, tally, pages = write_pages(folder, sentences, metadata, path.name, linked_sentences(aggregate))
     for stale in folder.glob("*.html"):
         if not (stale.stem.isdigit() and int(stale.stem) < tally.documents):
             stale.unlink()

@@ -252,10 +252,10 @@ def finish(work: WorkDir, out_dir: Path, registry: PartyRegistry | None = None) 
     from pipeline.export import write_exports
     from pipeline.report import write_report
 
-    summary = aggregate(work.records("spans"), registry)
+    summary = aggregate(work.sentences(), registry)
     metadata = {r["doc_id"]: r for r in work.records("documents")}
     write_summary(out_dir / "parties.json", summary)
-    write_report(out_dir / "report.html", work.records("spans"), summary, metadata)
-    write_exports(out_dir, work.records("spans"), summary, metadata)
+    write_report(out_dir / "report.html", work.sentences(), summary, metadata)
+    write_exports(out_dir, work.sentences(), summary, metadata)
     for name in PARTS:
         work.publish(name, out_dir / f"{name}.jsonl")

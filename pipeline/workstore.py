@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from corpus.schema import atomic_write_text
+from corpus.schema import Sentence, atomic_write_text, sentence_from_json
 
 PARTS = ("spans", "errors", "documents")
 
@@ -117,6 +117,12 @@ class WorkDir:
         with open(self.part(name), encoding="utf-8") as handle:
             for line in handle:
                 yield json.loads(line)
+
+    def sentences(self) -> Iterator[Sentence]:
+        """The tagged sentences of the spans part, typed as the corpus types them (a damaged part
+        file is an error naming its line, not a KeyError later on)."""
+        for line, record in enumerate(self.records("spans"), start=1):
+            yield sentence_from_json(record, self.part("spans"), line)
 
     def publish(self, name: str, target: Path) -> None:
         """Put a copy of one part file at ``target`` in one step: a reader never sees half a file,

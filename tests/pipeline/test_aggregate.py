@@ -4,7 +4,7 @@ import random
 import pytest
 
 from corpus.load import load_corpus
-from pipeline.aggregate import Act, acts_from_records, aggregate, rebuttal_links, similarity, write_summary
+from pipeline.aggregate import Act, acts_from_sentences, aggregate, rebuttal_links, similarity, write_summary
 
 
 def test_similarity_is_bigram_dice():
@@ -12,7 +12,7 @@ def test_similarity_is_bigram_dice():
 
 
 def test_gold_corpus_structure():
-    result = aggregate(s.to_json() for s in load_corpus())
+    result = aggregate(load_corpus())
     tencent = result["parties"]["腾讯"]
     assert tencent["counts"]["ACCUSATION"] > 0 and tencent["targets"]["ACCUSATION"]["360"] > 0
     edges = {(e["source"], e["target"], e["relation"]) for e in result["edges"]}
@@ -24,13 +24,13 @@ def test_gold_corpus_structure():
 
 
 def test_parties_json_lists_each_act_under_its_speaker(tmp_path):
-    records = [s.to_json() for s in load_corpus()]
-    write_summary(tmp_path / "parties.json", aggregate(records))
+    sentences = load_corpus()
+    write_summary(tmp_path / "parties.json", aggregate(sentences))
     written = json.loads((tmp_path / "parties.json").read_text(encoding="utf-8"))
-    first = next(a for a in acts_from_records(records) if a.speaker == "腾讯")
+    first = next(a for a in acts_from_sentences(sentences) if a.speaker == "腾讯")
     listed = written["parties"]["腾讯"]["acts"][0]
     assert "speaker" not in listed and listed["text"] == first.text and listed["sentence_id"] == first.sentence_id
-    assert sum(len(p["acts"]) for p in written["parties"].values()) == written["acts"] == len(list(acts_from_records(records)))
+    assert sum(len(p["acts"]) for p in written["parties"].values()) == written["acts"] == len(list(acts_from_sentences(sentences)))
 
 
 def reference_links(acts: list[Act], min_score: float = 0.35, per_denial: int = 3) -> list[dict]:
@@ -76,7 +76,7 @@ def synthetic_acts(seed: int, n: int = 400) -> list[Act]:
 
 
 def test_gold_links_match_every_pair_scoring():
-    acts = list(acts_from_records(s.to_json() for s in load_corpus()))
+    acts = list(acts_from_sentences(load_corpus()))
     for min_score, per_denial in ((0.35, 3), (0.2, 1), (0.5, 5)):
         expected = reference_links(acts, min_score, per_denial)
         assert expected and rebuttal_links(acts, min_score, per_denial) == expected

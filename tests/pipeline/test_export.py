@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from corpus.schema import Sentence, Span
 from pipeline import export
 from pipeline.__main__ import main
 from pipeline.aggregate import aggregate
@@ -138,10 +139,9 @@ def test_a_run_without_acts_still_writes_headers_and_schema(tmp_path):
 
 def test_awkward_values_survive_both_formats(tmp_path):
     """Commas, quotes and line breaks in text, a score, a missing speaker, target and date."""
-    records = [{"id": "d.s000", "doc_id": "d", "text": '他说："不，\n绝无此事"', "doc_start": 0,
-                "spans": [{"start": 0, "end": 12, "label": "DENIAL", "speaker": None, "score": 0.875}]}]
+    sentences = [Sentence("d.s000", "d", '他说："不，\n绝无此事"', [Span(0, 12, "DENIAL", score=0.875)], {"doc_start": 0})]
     documents = {"d": {"doc_id": "d", "source": "/in/d,1.txt", "metadata": {}}}
-    write_exports(tmp_path, records, aggregate(records), documents)
+    write_exports(tmp_path, sentences, aggregate(sentences), documents)
     expected = {"doc_id": "d", "sentence_id": "d.s000", "start": 0, "end": 12, "text": '他说："不，\n绝无此事"',
                 "label": "DENIAL", "speaker": "其他", "target": None, "score": 0.875, "date": None,
                 "source": "/in/d,1.txt"}

@@ -16,7 +16,7 @@ HOSTILE = {"parties": {"<b>甲</b>": {"counts": {"ACCUSATION": 1}}, "乙&丙": {
 
 @pytest.fixture(scope="module")
 def gold():
-    return aggregate(s.to_json() for s in load_corpus())
+    return aggregate(load_corpus())
 
 
 def graph(svg: str) -> ET.Element:

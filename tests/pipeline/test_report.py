@@ -14,6 +14,7 @@ import pytest
 
 from corpus.documents import read_documents
 from corpus.load import load_corpus
+from corpus.schema import Sentence, sentence_from_json
 from pipeline import report
 from pipeline.aggregate import aggregate
 from pipeline.graph import GRAPH_FILE
@@ -64,6 +65,11 @@ def parse(page: str) -> Structure:
     return parser
 
 
+def typed(records: list[dict]) -> list[Sentence]:
+    """spans.jsonl lines as the pipeline reads them back."""
+    return [sentence_from_json(r, "spans.jsonl", n) for n, r in enumerate(records, start=1)]
+
+
 @pytest.fixture(scope="module")
 def records():
     return [dict(s.to_json(), doc_start=0) for s in load_corpus()]
@@ -78,7 +84,7 @@ def metadata():
 
 @pytest.fixture(scope="module")
 def gold(records):
-    return aggregate(records)
+    return aggregate(typed(records))
 
 
 HOSTILE_TEXT = '甲说<script>alert("x")</script> & 乙否认</p></section>'
@@ -99,7 +105,7 @@ EMPTY = {"documents": 0, "acts": 0, "parties": {}, "edges": [], "rebuttals": []}
 
 def write(folder: Path, records, aggregate_, metadata) -> tuple[str, list[str]]:
     """The summary page and the document pages, in batch order."""
-    write_report(folder / "report.html", iter(records), aggregate_, metadata)  # a one-shot iterator
+    write_report(folder / "report.html", iter(typed(records)), aggregate_, metadata)  # a one-shot iterator
     pages = sorted((folder / "report").iterdir(), key=lambda p: int(p.stem))
     assert [p.name for p in pages] == [f"{n}.html" for n in range(len(pages))]
     summary = (folder / "report.html").read_text(encoding="utf-8")
@@ -150,13 +156,13 @@ def test_span_tags_name_speaker_target_and_score(tmp_path):
     record = {"id": "d.s000", "doc_id": "d", "text": "我们从未窃取用户隐私。", "doc_start": 0,
               "spans": [{"start": 0, "end": 10, "label": "DENIAL", "speaker": "360", "target": "腾讯",
                          "score": 0.934}]}
-    _, [page] = write(tmp_path, [record], aggregate([record]), {})
+    _, [page] = write(tmp_path, [record], aggregate(typed([record])), {})
     assert '<span class="tag">DENIAL 360→腾讯</span>' in page
     assert 'id="d.s000:0-10"' in page and "score 0.93" in page
 
 
 def test_hostile_text_is_escaped(tmp_path):
-    summary, [page] = write(tmp_path, HOSTILE, aggregate(HOSTILE), HOSTILE_META)
+    summary, [page] = write(tmp_path, HOSTILE, aggregate(typed(HOSTILE)), HOSTILE_META)
     for html in (summary, page):
         structure = balanced(html)
         assert "<script" not in html and "<img" not in html and "<b>甲" not in html
@@ -263,7 +269,7 @@ def test_index_is_capped_with_a_note(tmp_path, records, gold, metadata, monkeypa
 
 def test_write_report_writes_atomically_and_drops_stale_pages(tmp_path, records, gold, metadata, monkeypatch):
     out = tmp_path / "out" / "report.html"
-    write_report(out, iter(records), gold, metadata)
+    write_report(out, iter(typed(records)), gold, metadata)
     assert sorted(p.name for p in out.parent.iterdir()) == [GRAPH_FILE, "report", "report.html"]
     assert len(list((out.parent / "report").iterdir())) == len(metadata)
 
@@ -274,17 +280,17 @@ def test_write_report_writes_atomically_and_drops_stale_pages(tmp_path, records,
     with monkeypatch.context() as patch:
         patch.setattr(os, "replace", crash)
         with pytest.raises(OSError, match="disk full"):
-            write_report(out, HOSTILE, aggregate(HOSTILE), HOSTILE_META)
+            write_report(out, typed(HOSTILE), aggregate(typed(HOSTILE)), HOSTILE_META)
     assert out.read_text(encoding="utf-8") == before  # the old report survives intact
     assert sorted(p.name for p in out.parent.iterdir()) == [GRAPH_FILE, "report", "report.html"]  # no temp
     assert len(list((out.parent / "report").iterdir())) == len(metadata)
-    write_report(out, HOSTILE, aggregate(HOSTILE), HOSTILE_META)
+    write_report(out, typed(HOSTILE), aggregate(typed(HOSTILE)), HOSTILE_META)
     assert [p.name for p in (out.parent / "report").iterdir()] == ["0.html"]  # no page of the bigger batch
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium (Debian package chromium)")
 def test_report_loads_in_headless_chromium(tmp_path, records, gold, metadata):
-    write_report(tmp_path / "report.html", records, gold, metadata)
+    write_report(tmp_path / "report.html", typed(records), gold, metadata)
     png = tmp_path / "shot.png"
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_report.py"),
                              str(tmp_path / "report.html"), "--screenshot", str(png)],
