@@ -1,6 +1,9 @@
 """The work store: committed chunks survive, a chunk cut short by a kill is dropped, doc ids stay unique."""
 import json
 
+import pytest
+
+from corpus.schema import CorpusError
 from pipeline.workstore import PARTS, ItemResult, WorkDir, claim_doc_ids
 
 
@@ -57,3 +60,13 @@ def test_publish_copies_the_part_file_in_one_step(tmp_path):
     work.publish("spans", tmp_path / "spans.jsonl")
     assert lines(tmp_path / "spans.jsonl") == list(work.records("spans")) and len(lines(work.part("spans"))) == 2
     assert not list(work.dir.glob("*.final"))
+
+
+def test_sentences_are_typed_and_a_damaged_record_names_its_line(tmp_path):
+    work = WorkDir(tmp_path, resume=False)
+    work.commit([result("a.txt", "a", 2)])
+    assert [(s.id, s.doc_id, s.spans) for s in work.sentences()] == [("a.s000", "a", []), ("a.s001", "a", [])]
+    with open(work.part("spans"), "a", encoding="utf-8") as handle:
+        handle.write('{"id": "b.s000", "doc_id": "b", "text": "句。"}\n')
+    with pytest.raises(CorpusError, match=r"spans\.part\.jsonl:3: missing field 'spans'"):
+        list(work.sentences())
