@@ -10,7 +10,7 @@ import json
 import os
 from bisect import insort
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import islice
 from typing import Any, Iterable
 
@@ -42,10 +42,7 @@ class Act:
 
     def to_json(self) -> dict[str, Any]:
         """The act as parties.json lists it under its speaker (so without the speaker)."""
-        return {name: getattr(self, name) for name in ACT_FIELDS}
-
-
-ACT_FIELDS = ("label", "target", "text", "doc_id", "sentence_id", "start", "end", "doc_start", "score")
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "speaker"}
 
 
 def write_summary(path: str | os.PathLike, summary: dict[str, Any]) -> None:
